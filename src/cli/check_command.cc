@@ -1,0 +1,175 @@
+// `tojimari check HOST:PORT...`: is my app listening? One line per port
+// (state, reason, latency), exit 0 when all are open. With --wait, keep
+// checking until they are all open or the time is up (the wait-for-it use:
+// a container or CI job waiting for its database).
+#include <charconv>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/params.h"
+#include "core/duration.h"
+#include "core/services.h"
+#include "engine/connect_engine.h"
+#include "net/resolve.h"
+
+namespace tj {
+namespace {
+
+struct CheckOptions {
+  std::vector<std::string> items;
+  Duration wait{0};           // --wait: keep trying this long
+  Duration timeout{2'000'000};  // --timeout: per attempt, for one reply
+  FamilyChoice family = FamilyChoice::kV4;
+  bool help = false;
+};
+
+using P = Param<CheckOptions>;
+using SV = std::string_view;
+
+Status SetDur(Duration* d, SV v) {
+  auto r = ParseDuration(v);
+  if (!r) return r.error();
+  *d = *r;
+  return Status::Ok();
+}
+
+constexpr P kCheckTable[] = {
+    {"--wait", ArgKind::kValue, "TIME", "Check", "wait until every port is open, up to TIME (e.g. 30s)",
+     [](CheckOptions& o, SV v) { return SetDur(&o.wait, v); }},
+    {"--timeout", ArgKind::kValue, "TIME", "Check", "wait at most TIME for each answer (default 2s)",
+     [](CheckOptions& o, SV v) { return SetDur(&o.timeout, v); }},
+    {"-6", ArgKind::kFlag, "", "Check", "host names resolve to IPv6 addresses",
+     [](CheckOptions& o, SV) { o.family = FamilyChoice::kV6; return Status::Ok(); }},
+    {"-4", ArgKind::kFlag, "", "Check", "host names resolve to IPv4 addresses (default)",
+     [](CheckOptions& o, SV) { o.family = FamilyChoice::kV4; return Status::Ok(); }},
+    {"-h", ArgKind::kFlag, "", "Check", "this help",
+     [](CheckOptions& o, SV) { o.help = true; return Status::Ok(); }},
+    {"--help", ArgKind::kFlag, "", "Check", "",
+     [](CheckOptions& o, SV) { o.help = true; return Status::Ok(); }},
+};
+
+struct Endpoint {
+  std::string text;
+  Address addr;
+  uint16_t port = 0;
+};
+
+Result<Endpoint> ParseEndpoint(const std::string& item, FamilyChoice family) {
+  std::string host, port;
+  if (item.starts_with("[")) {
+    size_t close = item.find(']');
+    if (close == std::string::npos || close + 1 >= item.size() || item[close + 1] != ':')
+      return MakeError(fmt::format("\"{}\": expected [IPv6]:PORT", item));
+    host = item.substr(1, close - 1);
+    port = item.substr(close + 2);
+  } else {
+    size_t colon = item.rfind(':');
+    if (colon == std::string::npos) return MakeError(fmt::format("\"{}\": expected HOST:PORT", item));
+    host = item.substr(0, colon);
+    port = item.substr(colon + 1);
+    if (host.find(':') != std::string::npos)
+      return MakeError(fmt::format("\"{}\": write an IPv6 address in brackets, as [{}]:{}", item, host, port));
+  }
+  Endpoint e;
+  e.text = item;
+  unsigned v = 0;
+  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), v);
+  if (!port.empty() && ec == std::errc() && ptr == port.data() + port.size()) {
+    if (v < 1 || v > 65535) return MakeError(fmt::format("\"{}\": port {} is out of range (1-65535)", item, port));
+    e.port = static_cast<uint16_t>(v);
+  } else {
+    auto named = ServiceTable::Builtin().PortsNamed(port, Proto::kTcp);
+    if (named.empty()) return MakeError(fmt::format("\"{}\": \"{}\" is not a port number or service name", item, port));
+    e.port = named.front();
+  }
+  if (auto lit = Address::Parse(host)) {
+    e.addr = *lit;
+  } else {
+    auto addrs = ResolveHost(host, family);
+    if (!addrs) return addrs.error();
+    e.addr = addrs->front();
+  }
+  return e;
+}
+
+// One round: every endpoint probed once (with retries) in parallel.
+std::vector<PortResult> Probe(const std::vector<Endpoint>& eps, const CheckOptions& o, const std::atomic<bool>* stop) {
+  std::vector<HostJob> jobs;
+  for (const Endpoint& e : eps) jobs.push_back({e.addr, {e.port}});
+  ConnectOptions co;
+  co.timing = TimingTemplate(4);
+  co.timing.initial_rtt_timeout = co.timing.max_rtt_timeout = o.timeout;
+  co.timing.max_retries = 1;
+  co.stop = stop;
+  ConnectEngine engine(co);
+  std::vector<PortResult> out(eps.size());
+  auto r = engine.Run(jobs, nullptr);
+  for (size_t i = 0; i < eps.size(); ++i) {
+    out[i].addr = eps[i].addr;
+    out[i].port = eps[i].port;
+    if (r && !(*r)[i].ports.empty()) out[i] = (*r)[i].ports.front();
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string CheckHelp() {
+  return "Usage: tojimari check [options] HOST:PORT...\n"
+         "Checks TCP ports: one line per port with its state, reason and latency.\n"
+         "HOST is a name or address; write IPv6 as [2001:db8::1]:443. PORT may be a service name.\n"
+         "Exit status: 0 when every port is open, 1 when one is not, 2 on bad input.\n" +
+         ParamsHelp(std::span<const P>(kCheckTable));
+}
+
+int RunCheck(const std::vector<std::string>& args, const CommandContext& ctx) {
+  CheckOptions o;
+  if (Status s = ParseParams(std::span<const P>(kCheckTable), args, &o, &o.items); !s.ok()) {
+    fmt::print(stderr, "tojimari check: {}\n", s.message());
+    return 2;
+  }
+  if (o.help) {
+    fmt::print("{}", CheckHelp());
+    return 0;
+  }
+  if (o.items.empty()) {
+    fmt::print(stderr, "tojimari check: no HOST:PORT given (try: tojimari help check)\n");
+    return 2;
+  }
+  std::vector<Endpoint> eps;
+  for (const auto& item : o.items) {
+    auto e = ParseEndpoint(item, o.family);
+    if (!e) {
+      fmt::print(stderr, "tojimari check: {}\n", e.error().message);
+      return 2;
+    }
+    eps.push_back(*e);
+  }
+  auto deadline = std::chrono::steady_clock::now() + o.wait;
+  auto pause = std::chrono::milliseconds(100);
+  std::vector<PortResult> res;
+  bool all_open = false;
+  for (;;) {
+    res = Probe(eps, o, ctx.stop);
+    all_open = std::all_of(res.begin(), res.end(), [](const PortResult& r) { return r.state == PortState::kOpen; });
+    if (all_open || std::chrono::steady_clock::now() + pause >= deadline) break;
+    if (ctx.stop && ctx.stop->load()) break;
+    std::this_thread::sleep_for(pause);
+    pause = std::min<std::chrono::milliseconds>(pause * 2, std::chrono::milliseconds(1000));
+  }
+  for (size_t i = 0; i < eps.size(); ++i) {
+    const PortResult& r = res[i];
+    double ms = std::chrono::duration<double, std::milli>(r.rtt).count();
+    fmt::print("{} {} {} {:.2f} ms\n", eps[i].text, StateName(r.state), ReasonName(r.reason), ms);
+  }
+  if (!all_open && o.wait.count() > 0) {
+    for (size_t i = 0; i < eps.size(); ++i)
+      if (res[i].state != PortState::kOpen)
+        fmt::print(stderr, "tojimari check: timed out after {:.3g}s waiting for {} ({}, {})\n",
+                   std::chrono::duration<double>(o.wait).count(), eps[i].text, StateName(res[i].state),
+                   ReasonName(res[i].reason));
+  }
+  return all_open ? 0 : 1;
+}
+
+}  // namespace tj

@@ -1,0 +1,32 @@
+// The subcommands. Each takes its arguments (after the subcommand word) and
+// returns the process exit code; only main() exits.
+//   0  success (check: every port open)
+//   1  the answer is "no" (check: some port not open)
+//   2  bad input or the scan could not run
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tj {
+
+struct CommandContext {
+  std::string argv_line;              // the whole command line, for reports
+  const std::atomic<bool>* stop;      // set on SIGINT/SIGTERM
+};
+
+int RunScan(const std::vector<std::string>& args, const CommandContext& ctx);
+int RunCheck(const std::vector<std::string>& args, const CommandContext& ctx);
+
+// Help texts.
+std::string MainHelp();
+std::string ScanHelp();
+std::string CheckHelp();
+// The subcommand names, for "did you mean".
+std::vector<std::string_view> CommandNames();
+
+constexpr std::string_view kVersion = "0.1.0";
+
+}  // namespace tj

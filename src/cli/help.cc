@@ -1,0 +1,38 @@
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/scan_options.h"
+
+namespace tj {
+
+std::string MainHelp() {
+  return fmt::format(
+      "tojimari {} - checks that every door is locked: a port scanner and checker.\n"
+      "\n"
+      "Usage: tojimari [scan] [options] TARGET...     scan ports (nmap's options)\n"
+      "       tojimari check [options] HOST:PORT...   is this port open? (exit 0 when all are)\n"
+      "       tojimari help [COMMAND]                 help on a command\n"
+      "       tojimari version\n"
+      "\n"
+      "Examples:\n"
+      "  tojimari -p 1-1000 198.18.0.0/24\n"
+      "  tojimari -sT -p- --open -n 2001:db8::10\n"
+      "  tojimari check --wait 30s db.internal:5432\n"
+      "\n"
+      "Scan only what you own or are allowed to scan.\n"
+      "'tojimari help scan' lists every scan option.\n",
+      kVersion);
+}
+
+std::string ScanHelp() {
+  return "Usage: tojimari [scan] [options] TARGET...\n"
+         "TARGET: 198.18.0.1, 198.18.0.0/24, 198.18.0.1-20, 198.18.0-3.*, 2001:db8::1, 2001:db8::/120,\n"
+         "        a host name (every address of the family: -4 default, -6).\n"
+         "Multicast, broadcast and unspecified addresses inside a range are skipped.\n"
+         "Without -p the 1000 ports most often found open are scanned.\n" +
+         ParamsHelp(ScanParams());
+}
+
+std::vector<std::string_view> CommandNames() { return {"scan", "check", "help", "version"}; }
+
+}  // namespace tj

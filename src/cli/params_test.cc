@@ -1,0 +1,63 @@
+#include "cli/params.h"
+
+#include <gtest/gtest.h>
+
+#include "cli/scan_options.h"
+
+namespace tj {
+
+namespace {
+Status Parse(std::vector<std::string> args, ScanOptions* o) {
+  return ParseParams(ScanParams(), args, o, &o->targets);
+}
+}  // namespace
+
+TEST(ScanParams, NmapStyleWords) {
+  ScanOptions o;
+  ASSERT_TRUE(Parse({"-sT", "-p-", "-T4", "-Pn", "-n", "--open", "--reason", "-v", "198.18.0.2"}, &o).ok());
+  EXPECT_TRUE(o.connect_scan);
+  EXPECT_EQ(o.ports, "-");
+  EXPECT_EQ(o.timing_level, 4);
+  EXPECT_TRUE(o.skip_discovery && o.no_dns && o.open_only && o.show_reason);
+  EXPECT_EQ(o.verbose, 1);
+  EXPECT_EQ(o.targets, std::vector<std::string>{"198.18.0.2"});
+}
+
+TEST(ScanParams, AttachedAndSeparateValues) {
+  ScanOptions o;
+  ASSERT_TRUE(Parse({"-p22,80", "--top-ports=50", "-T", "2", "--max-retries", "3", "-iL", "f.txt",
+                     "--exclude", "198.18.0.5,198.18.0.6", "--host-timeout", "30s"}, &o).ok());
+  EXPECT_EQ(o.ports, "22,80");
+  EXPECT_EQ(o.top_ports, 50);
+  EXPECT_EQ(o.timing_level, 2);
+  EXPECT_EQ(o.max_retries, 3);
+  EXPECT_EQ(o.target_files, std::vector<std::string>{"f.txt"});
+  EXPECT_EQ(o.excludes.size(), 2u);
+  EXPECT_EQ(o.host_timeout, std::chrono::seconds(30));
+}
+
+TEST(ScanParams, Errors) {
+  ScanOptions o;
+  Status s = Parse({"-sZ"}, &o);
+  EXPECT_EQ(s.message(), "unknown option \"-sZ\" (did you mean \"-sT\"?)");
+  s = Parse({"--top-port", "5"}, &o);
+  EXPECT_NE(s.message().find("did you mean \"--top-ports\""), std::string::npos);
+  s = Parse({"-T9"}, &o);
+  EXPECT_EQ(s.message(), "-T: 9 is out of range (0-5)");
+  s = Parse({"-p"}, &o);
+  EXPECT_EQ(s.message(), "option \"-p\" needs a value (PORTS)");
+  s = Parse({"--open=yes"}, &o);
+  EXPECT_EQ(s.message(), "option \"--open\" takes no value");
+  s = Parse({"--host-timeout", "soon"}, &o);
+  EXPECT_FALSE(s.ok());
+}
+
+TEST(ScanParams, HelpListsEveryDocumentedOption) {
+  std::string help = ParamsHelp(ScanParams());
+  for (const char* opt : {"-p PORTS", "--top-ports N", "-F", "-sT", "-Pn", "-n", "--open", "--reason",
+                          "-iL FILE", "--exclude LIST", "--exclude-file FILE", "-6", "--max-retries N",
+                          "--host-timeout TIME", "-T 0-5", "--min-rate N", "--max-rate N", "-v"})
+    EXPECT_NE(help.find(opt), std::string::npos) << opt;
+}
+
+}  // namespace tj

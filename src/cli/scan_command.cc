@@ -1,0 +1,153 @@
+// `tojimari scan`: options -> targets and ports -> engine -> writers.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "cli/scan_options.h"
+#include "core/port_spec.h"
+#include "core/services.h"
+#include "engine/scanner.h"
+#include "net/resolve.h"
+#include "report/writer.h"
+
+namespace tj {
+namespace {
+
+Timing ComposeTiming(const ScanOptions& o) {
+  Timing t = TimingTemplate(o.timing_level);
+  if (o.max_retries) t.max_retries = *o.max_retries;
+  if (o.host_timeout) t.host_timeout = *o.host_timeout;
+  if (o.min_rtt_timeout) t.min_rtt_timeout = *o.min_rtt_timeout;
+  if (o.max_rtt_timeout) t.max_rtt_timeout = *o.max_rtt_timeout;
+  if (o.initial_rtt_timeout) t.initial_rtt_timeout = *o.initial_rtt_timeout;
+  if (o.scan_delay) t.scan_delay = *o.scan_delay;
+  if (o.max_parallelism) t.max_parallelism = o.max_parallelism;
+  t.min_rate = o.min_rate;
+  t.max_rate = o.max_rate;
+  return t;
+}
+
+Status BuildTargets(const ScanOptions& o, TargetList* list) {
+  Resolver resolve = ResolveHost;
+  for (const auto& t : o.targets)
+    if (Status s = list->Add(t, o.family, resolve); !s.ok()) return s;
+  for (const auto& f : o.target_files)
+    if (Status s = list->AddFile(f, o.family, resolve, false); !s.ok()) return s;
+  for (const auto& t : o.excludes)
+    if (Status s = list->AddExclude(t, o.family, resolve); !s.ok()) return s;
+  for (const auto& f : o.exclude_files)
+    if (Status s = list->AddFile(f, o.family, resolve, true); !s.ok()) return s;
+  if (list->empty()) return MakeError("no targets given (try: tojimari help scan)");
+  return Status::Ok();
+}
+
+Result<std::vector<uint16_t>> BuildPorts(const ScanOptions& o, const ServiceTable& services) {
+  if (!o.ports.empty() && o.top_ports)
+    return MakeError("-p and --top-ports/-F cannot be combined");
+  if (o.ports.empty()) return services.TopPorts(Proto::kTcp, o.top_ports ? o.top_ports : 1000);
+  auto spec = ParsePortSpec(o.ports, services);
+  if (!spec) return spec.error();
+  if (spec->tcp.empty()) return MakeError(fmt::format("port spec \"{}\" names no TCP port", o.ports));
+  return spec->tcp.ToVector();
+}
+
+// Fans results out to every writer; remembers the first write error so the
+// scan goes on and the other outputs stay complete.
+class Fanout : public ResultSink {
+ public:
+  std::vector<std::unique_ptr<Writer>> writers;
+  Status first_error;
+  void Note(Status s) {
+    if (!s.ok() && first_error.ok()) first_error = s;
+  }
+  void OnPort(const PortResult& r) override {
+    for (auto& w : writers) Note(w->Port(r));
+  }
+};
+
+Status OpenWriters(const ScanOptions& o, const ServiceTable& services, Fanout* f) {
+  f->writers.push_back(MakeNormalWriter(FilePtr(stdout), services));
+  if (!o.normal_out.empty()) {
+    auto out = OpenOutput(o.normal_out);
+    if (!out) return out.error();
+    f->writers.push_back(MakeNormalWriter(std::move(*out), services));
+  }
+  if (!o.ndjson_out.empty()) {
+    auto out = OpenOutput(o.ndjson_out);
+    if (!out) return out.error();
+    f->writers.push_back(MakeNdjsonWriter(std::move(*out), services));
+  }
+  return Status::Ok();
+}
+
+int Fail(const std::string& msg) {
+  fmt::print(stderr, "tojimari: {}\n", msg);
+  return 2;
+}
+
+}  // namespace
+
+int RunScan(const std::vector<std::string>& args, const CommandContext& ctx) {
+  ScanOptions o;
+  if (Status s = ParseParams(ScanParams(), args, &o, &o.targets); !s.ok()) return Fail(s.message());
+  if (o.help) {
+    fmt::print("{}", ScanHelp());
+    return 0;
+  }
+  if (o.version) {
+    fmt::print("tojimari {}\n", kVersion);
+    return 0;
+  }
+  const ServiceTable& services = ServiceTable::Builtin();
+  TargetList targets;
+  if (Status s = BuildTargets(o, &targets); !s.ok()) return Fail(s.message());
+  auto ports = BuildPorts(o, services);
+  if (!ports) return Fail(ports.error().message);
+  Fanout out;
+  if (Status s = OpenWriters(o, services, &out); !s.ok()) return Fail(s.message());
+
+  ScanInfo info;
+  info.version = std::string(kVersion);
+  info.args = ctx.argv_line;
+  info.start = std::chrono::system_clock::now();
+  info.scan_type = "connect";
+  info.tcp_ports = ports->size();
+  info.show_reason = o.show_reason;
+  info.open_only = o.open_only;
+  info.verbose = o.verbose;
+  for (auto& w : out.writers) {
+    ScanInfo i = info;
+    i.color = w.get() == out.writers.front().get() && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    out.Note(w->Begin(i));
+  }
+
+  ScanRequest req;
+  req.targets = &targets;
+  req.tcp_ports = *ports;
+  req.skip_discovery = o.skip_discovery;
+  req.connect.timing = ComposeTiming(o);
+  req.connect.seed = o.seed;
+  req.connect.stop = ctx.stop;
+  auto t0 = std::chrono::steady_clock::now();
+  auto totals = RunConnectScan(req, &out, [&](HostResult&& h) {
+    if (h.name.empty() && !o.no_dns) h.name = ReverseLookup(h.addr);
+    for (auto& w : out.writers) out.Note(w->Host(h));
+  });
+  RunSummary sum;
+  sum.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (totals) {
+    sum.hosts_total = totals->hosts_total;
+    sum.hosts_up = totals->hosts_up;
+    sum.skipped_reserved = totals->skipped_reserved;
+    sum.excluded = totals->excluded;
+    sum.interrupted = totals->interrupted;
+  }
+  for (auto& w : out.writers) out.Note(w->End(sum));
+  if (!totals) return Fail(totals.error().message);
+  if (!out.first_error.ok()) return Fail(out.first_error.message());
+  return sum.interrupted ? 130 : 0;
+}
+
+}  // namespace tj

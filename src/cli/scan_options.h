@@ -1,0 +1,47 @@
+// Everything `tojimari scan` can be told, as a plain struct with defaults.
+// The parameter table in scan_params.cc is the only writer of it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "cli/params.h"
+#include "core/duration.h"
+#include "core/target_spec.h"
+
+namespace tj {
+
+struct ScanOptions {
+  std::vector<std::string> targets;        // positional words
+  std::vector<std::string> target_files;   // -iL
+  std::vector<std::string> excludes;       // --exclude (comma-separated lists)
+  std::vector<std::string> exclude_files;  // --exclude-file
+  std::string ports;                       // -p; empty means the top 1000
+  int top_ports = 0;                       // --top-ports N, -F (100); 0 means not given
+  bool connect_scan = false;               // -sT (the only technique so far)
+  bool skip_discovery = false;             // -Pn
+  bool no_dns = false;                     // -n: no reverse lookups
+  bool open_only = false;                  // --open
+  bool show_reason = false;                // --reason
+  int verbose = 0;                         // -v, -vv
+  FamilyChoice family = FamilyChoice::kV4; // -6 for IPv6 names and scanning
+  int timing_level = 3;                    // -T0..-T5
+  std::optional<int> max_retries;          // --max-retries
+  std::optional<Duration> host_timeout;    // --host-timeout
+  std::optional<Duration> min_rtt_timeout, max_rtt_timeout, initial_rtt_timeout;
+  std::optional<Duration> scan_delay;      // --scan-delay
+  double min_rate = 0, max_rate = 0;       // --min-rate, --max-rate (probes per second)
+  int max_parallelism = 0;                 // --max-parallelism
+  uint64_t seed = 0;                       // --seed: reproducible probe order
+  std::string normal_out;                  // -oN FILE
+  std::string ndjson_out;                  // --ndjson FILE
+  bool help = false;                       // -h, --help
+  bool version = false;                    // -V, --version
+};
+
+std::span<const Param<ScanOptions>> ScanParams();
+
+}  // namespace tj

@@ -1,0 +1,152 @@
+// The parameter table of `tojimari scan`: nmap's option names and meanings.
+#include <charconv>
+
+#include "cli/scan_options.h"
+
+namespace tj {
+namespace {
+
+using P = Param<ScanOptions>;
+using O = ScanOptions;
+using SV = std::string_view;
+
+template <typename T>
+Result<T> Number(SV v, T lo, T hi) {
+  T n{};
+  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || ec != std::errc() || ptr != v.data() + v.size())
+    return MakeError(fmt::format("\"{}\" is not a number", v));
+  if (n < lo || n > hi) return MakeError(fmt::format("{} is out of range ({}-{})", v, lo, hi));
+  return n;
+}
+
+Status SetDuration(std::optional<Duration>* field, SV v) {
+  auto d = ParseDuration(v);
+  if (!d) return d.error();
+  *field = *d;
+  return Status::Ok();
+}
+
+void AddList(std::vector<std::string>* into, SV v) {
+  size_t pos = 0;
+  while (pos <= v.size()) {
+    size_t comma = std::min(v.find(',', pos), v.size());
+    if (comma > pos) into->emplace_back(v.substr(pos, comma - pos));
+    pos = comma + 1;
+  }
+}
+
+constexpr SV kPorts = "Ports";
+constexpr SV kTargets = "Targets";
+constexpr SV kTech = "Scan techniques and discovery";
+constexpr SV kTiming = "Timing and performance";
+constexpr SV kOutput = "Output";
+
+constexpr P kTable[] = {
+    {"-p", ArgKind::kAttached, "PORTS", kPorts,
+     "ports: 22; 1-1000; - (all); 1000-; T:80,U:53; ssh,http*",
+     [](O& o, SV v) { o.ports = v; return Status::Ok(); }},
+    {"--top-ports", ArgKind::kValue, "N", kPorts, "the N ports most often found open",
+     [](O& o, SV v) {
+       auto n = Number<int>(v, 1, 65535);
+       if (!n) return Status(n.error());
+       o.top_ports = *n;
+       return Status::Ok();
+     }},
+    {"-F", ArgKind::kFlag, "", kPorts, "fast: the top 100 ports",
+     [](O& o, SV) { o.top_ports = 100; return Status::Ok(); }},
+    {"-iL", ArgKind::kValue, "FILE", kTargets, "read targets from FILE (- for stdin)",
+     [](O& o, SV v) { o.target_files.emplace_back(v); return Status::Ok(); }},
+    {"--exclude", ArgKind::kValue, "LIST", kTargets, "leave out these targets (comma-separated)",
+     [](O& o, SV v) { AddList(&o.excludes, v); return Status::Ok(); }},
+    {"--exclude-file", ArgKind::kValue, "FILE", kTargets, "leave out the targets listed in FILE",
+     [](O& o, SV v) { o.exclude_files.emplace_back(v); return Status::Ok(); }},
+    {"-6", ArgKind::kFlag, "", kTargets, "IPv6: host names resolve to their IPv6 addresses",
+     [](O& o, SV) { o.family = FamilyChoice::kV6; return Status::Ok(); }},
+    {"-4", ArgKind::kFlag, "", kTargets, "IPv4 (the default for host names)",
+     [](O& o, SV) { o.family = FamilyChoice::kV4; return Status::Ok(); }},
+    {"-n", ArgKind::kFlag, "", kTargets, "never do reverse DNS lookups",
+     [](O& o, SV) { o.no_dns = true; return Status::Ok(); }},
+    {"-sT", ArgKind::kFlag, "", kTech, "TCP connect scan (no privileges needed)",
+     [](O& o, SV) { o.connect_scan = true; return Status::Ok(); }},
+    {"-Pn", ArgKind::kFlag, "", kTech, "skip host discovery: treat every host as up",
+     [](O& o, SV) { o.skip_discovery = true; return Status::Ok(); }},
+    {"-T", ArgKind::kAttached, "0-5", kTiming, "timing template: paranoid..insane (default 3)",
+     [](O& o, SV v) {
+       auto n = Number<int>(v, 0, 5);
+       if (!n) return Status(n.error());
+       o.timing_level = *n;
+       return Status::Ok();
+     }},
+    {"--min-rate", ArgKind::kValue, "N", kTiming, "send at least N probes per second",
+     [](O& o, SV v) {
+       auto n = Number<double>(v, 0.001, 1e8);
+       if (!n) return Status(n.error());
+       o.min_rate = *n;
+       return Status::Ok();
+     }},
+    {"--max-rate", ArgKind::kValue, "N", kTiming, "send at most N probes per second",
+     [](O& o, SV v) {
+       auto n = Number<double>(v, 0.001, 1e8);
+       if (!n) return Status(n.error());
+       o.max_rate = *n;
+       return Status::Ok();
+     }},
+    {"--max-retries", ArgKind::kValue, "N", kTiming, "retransmit an unanswered probe at most N times",
+     [](O& o, SV v) {
+       auto n = Number<int>(v, 0, 50);
+       if (!n) return Status(n.error());
+       o.max_retries = *n;
+       return Status::Ok();
+     }},
+    {"--host-timeout", ArgKind::kValue, "TIME", kTiming, "give up on a host after TIME (e.g. 30s, 5m)",
+     [](O& o, SV v) { return SetDuration(&o.host_timeout, v); }},
+    {"--min-rtt-timeout", ArgKind::kValue, "TIME", kTiming, "wait at least TIME for a reply",
+     [](O& o, SV v) { return SetDuration(&o.min_rtt_timeout, v); }},
+    {"--max-rtt-timeout", ArgKind::kValue, "TIME", kTiming, "wait at most TIME for a reply",
+     [](O& o, SV v) { return SetDuration(&o.max_rtt_timeout, v); }},
+    {"--initial-rtt-timeout", ArgKind::kValue, "TIME", kTiming, "reply timeout before any is measured",
+     [](O& o, SV v) { return SetDuration(&o.initial_rtt_timeout, v); }},
+    {"--scan-delay", ArgKind::kValue, "TIME", kTiming, "wait TIME between probes",
+     [](O& o, SV v) { return SetDuration(&o.scan_delay, v); }},
+    {"--max-parallelism", ArgKind::kValue, "N", kTiming, "at most N probes in flight",
+     [](O& o, SV v) {
+       auto n = Number<int>(v, 1, 65536);
+       if (!n) return Status(n.error());
+       o.max_parallelism = *n;
+       return Status::Ok();
+     }},
+    {"--seed", ArgKind::kValue, "N", kTiming, "seed of the probe order, for a reproducible scan",
+     [](O& o, SV v) {
+       auto n = Number<uint64_t>(v, 1, UINT64_MAX);
+       if (!n) return Status(n.error());
+       o.seed = *n;
+       return Status::Ok();
+     }},
+    {"--open", ArgKind::kFlag, "", kOutput, "show only open (or possibly open) ports",
+     [](O& o, SV) { o.open_only = true; return Status::Ok(); }},
+    {"--reason", ArgKind::kFlag, "", kOutput, "show why each port has its state",
+     [](O& o, SV) { o.show_reason = true; return Status::Ok(); }},
+    {"-v", ArgKind::kFlag, "", kOutput, "more detail (-vv for even more)",
+     [](O& o, SV) { ++o.verbose; return Status::Ok(); }},
+    {"-vv", ArgKind::kFlag, "", kOutput, "",
+     [](O& o, SV) { o.verbose += 2; return Status::Ok(); }},
+    {"-oN", ArgKind::kValue, "FILE", kOutput, "also write the normal report to FILE",
+     [](O& o, SV v) { o.normal_out = v; return Status::Ok(); }},
+    {"--ndjson", ArgKind::kValue, "FILE", kOutput, "one JSON object per port, as found (- for stdout)",
+     [](O& o, SV v) { o.ndjson_out = v; return Status::Ok(); }},
+    {"-h", ArgKind::kFlag, "", kOutput, "this help",
+     [](O& o, SV) { o.help = true; return Status::Ok(); }},
+    {"--help", ArgKind::kFlag, "", kOutput, "",
+     [](O& o, SV) { o.help = true; return Status::Ok(); }},
+    {"-V", ArgKind::kFlag, "", kOutput, "print the version",
+     [](O& o, SV) { o.version = true; return Status::Ok(); }},
+    {"--version", ArgKind::kFlag, "", kOutput, "",
+     [](O& o, SV) { o.version = true; return Status::Ok(); }},
+};
+
+}  // namespace
+
+std::span<const Param<ScanOptions>> ScanParams() { return kTable; }
+
+}  // namespace tj

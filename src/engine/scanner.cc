@@ -1,0 +1,122 @@
+#include "engine/scanner.h"
+
+#include <algorithm>
+
+namespace tj {
+namespace {
+
+// Without privileges nmap decides a host is up when a connect to 80 or 443
+// gets any answer, a RST included; so do we.
+const std::vector<uint16_t> kDiscoveryPorts = {80, 443};
+
+void AddTotals(ConnectStats* into, const ConnectStats& s) {
+  into->probes_sent += s.probes_sent;
+  into->retransmits += s.retransmits;
+  into->replies += s.replies;
+  into->loss_events += s.loss_events;
+}
+
+bool Stopped(const ScanRequest& req) {
+  return req.connect.stop && req.connect.stop->load(std::memory_order_relaxed);
+}
+
+struct DiscoveryResult {
+  std::vector<bool> up;
+  std::vector<Reason> reason;
+  std::vector<std::chrono::microseconds> latency;
+};
+
+Result<DiscoveryResult> Discover(const ScanRequest& req, const std::vector<Address>& group, ScanTotals* totals) {
+  DiscoveryResult d;
+  d.up.assign(group.size(), req.skip_discovery);
+  d.reason.assign(group.size(), Reason::kUserSet);
+  d.latency.assign(group.size(), std::chrono::microseconds(0));
+  if (req.skip_discovery) return d;
+  std::vector<HostJob> jobs;
+  for (const Address& a : group) jobs.push_back({a, kDiscoveryPorts});
+  ConnectOptions o = req.connect;
+  o.timing.max_retries = std::min(o.timing.max_retries, 1);
+  ConnectEngine engine(o);
+  auto r = engine.Run(jobs, nullptr);
+  if (!r) return r.error();
+  AddTotals(&totals->stats, engine.stats());
+  for (size_t i = 0; i < group.size(); ++i) {
+    d.up[i] = (*r)[i].up;
+    d.reason[i] = (*r)[i].up_reason;
+    d.latency[i] = (*r)[i].latency;
+  }
+  return d;
+}
+
+Status ScanGroup(const ScanRequest& req, const std::vector<Address>& group,
+                 const std::vector<std::string>& names, ResultSink* ports, const HostCallback& on_host,
+                 ScanTotals* totals) {
+  auto disc = Discover(req, group, totals);
+  if (!disc) return disc.error();
+  std::vector<HostJob> jobs;
+  std::vector<size_t> index;
+  for (size_t i = 0; i < group.size(); ++i) {
+    if (!disc->up[i]) continue;
+    jobs.push_back({group[i], req.tcp_ports});
+    index.push_back(i);
+  }
+  if (jobs.empty() || Stopped(req)) return Status::Ok();
+  ConnectEngine engine(req.connect);
+  auto r = engine.Run(jobs, ports);
+  if (!r) return r.error();
+  AddTotals(&totals->stats, engine.stats());
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    HostOutcome& o = (*r)[j];
+    size_t i = index[j];
+    HostResult h;
+    h.addr = o.addr;
+    h.name = names[i];
+    h.status = o.timed_out ? HostStatus::kTimedOut : HostStatus::kUp;
+    h.reason = req.skip_discovery ? Reason::kUserSet : disc->reason[i];
+    h.latency = o.latency.count() ? o.latency : disc->latency[i];
+    h.ports = std::move(o.ports);
+    ++totals->hosts_up;
+    on_host(std::move(h));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ScanTotals> RunConnectScan(const ScanRequest& req, ResultSink* ports, const HostCallback& on_host) {
+  ScanTotals totals;
+  const TargetList& targets = *req.targets;
+  const size_t per_host = std::max<size_t>(1, req.tcp_ports.size());
+  const size_t group_size = std::clamp<size_t>(req.probes_per_group / per_host, 1, 4096);
+  std::vector<Address> group;
+  std::vector<std::string> names;
+  auto flush = [&]() -> Status {
+    Status s = ScanGroup(req, group, names, ports, on_host, &totals);
+    group.clear();
+    names.clear();
+    return s;
+  };
+  for (uint64_t i = 0; i < targets.size(); ++i) {
+    if (Stopped(req)) break;
+    switch (targets.WhySkipped(i)) {
+      case TargetList::Skip::kReserved: ++totals.skipped_reserved; continue;
+      case TargetList::Skip::kExcluded: ++totals.excluded; continue;
+      case TargetList::Skip::kNone: break;
+    }
+    ++totals.hosts_total;
+    group.push_back(*targets.Get(i));
+    names.push_back(targets.NameOf(i));
+    if (group.size() >= group_size) {
+      Status s = flush();
+      if (!s.ok()) return Error{s.message()};
+    }
+  }
+  if (!group.empty()) {
+    Status s = flush();
+    if (!s.ok()) return Error{s.message()};
+  }
+  totals.interrupted = Stopped(req);
+  return totals;
+}
+
+}  // namespace tj

@@ -1,0 +1,60 @@
+// A writer turns typed scan results into one output format. Engines never
+// format text; writers never scan. The scan command calls Begin once, Port
+// for every port result as it is found (for streaming formats), Host when a
+// host is complete, and End once.
+// Thread-safety: a writer is used from one thread.
+#pragma once
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "core/scan_result.h"
+#include "core/services.h"
+#include "core/status.h"
+
+namespace tj {
+
+// What the report says about the scan as a whole.
+struct ScanInfo {
+  std::string version;        // tojimari's version
+  std::string args;           // the command line, as typed
+  std::chrono::system_clock::time_point start;
+  std::string scan_type;      // "connect"
+  size_t tcp_ports = 0;       // ports per host
+  bool show_reason = false;   // --reason
+  bool open_only = false;     // --open
+  int verbose = 0;            // -v count
+  bool color = false;         // ANSI colour (normal output on a terminal only)
+};
+
+struct RunSummary {
+  uint64_t hosts_total = 0;       // addresses considered
+  uint64_t hosts_up = 0;
+  uint64_t skipped_reserved = 0;  // multicast/broadcast/unspecified inside ranges
+  uint64_t excluded = 0;
+  double elapsed_seconds = 0;
+  bool interrupted = false;
+};
+
+class Writer {
+ public:
+  virtual ~Writer() = default;
+  virtual Status Begin(const ScanInfo& info) = 0;
+  virtual Status Port(const PortResult&) { return Status::Ok(); }
+  virtual Status Host(const HostResult& host) = 0;
+  virtual Status End(const RunSummary& summary) = 0;
+};
+
+// Opens an output destination: "-" is stdout. The FILE is closed on destruction.
+struct FileCloser {
+  void operator()(FILE* f) const;
+};
+using FilePtr = std::unique_ptr<FILE, FileCloser>;
+Result<FilePtr> OpenOutput(const std::string& path);
+
+std::unique_ptr<Writer> MakeNormalWriter(FilePtr out, const ServiceTable& services);
+std::unique_ptr<Writer> MakeNdjsonWriter(FilePtr out, const ServiceTable& services);
+
+}  // namespace tj
