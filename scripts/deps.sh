@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what tojimari needs to build and test, from Debian's packages only,
+# and only what is missing (so a second run is quick and offline).
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ pkg-config          # build
+  libfmt-dev nlohmann-json3-dev             # formatting, JSON output
+  libgtest-dev libgmock-dev                 # unit tests
+  clang libclang-rt-14-dev                  # libFuzzer targets
+  iproute2 nftables procps                  # the test lab: namespaces, veth, filtering
+)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(nmap masscan zmap)             # the peers the benchmarks compare against
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "deps.sh: installing packages needs root (run as root or with sudo)" >&2
+    exit 2
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
