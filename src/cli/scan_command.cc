@@ -145,6 +145,11 @@ int RunScan(const std::vector<std::string>& args, const CommandContext& ctx) {
     sum.interrupted = totals->interrupted;
   }
   for (auto& w : out.writers) out.Note(w->End(sum));
+  if (totals && o.verbose > 0) {
+    const ConnectStats& st = totals->stats;
+    fmt::print(stderr, "Probes: {} sent ({} retransmitted), {} answered, {} loss events\n", st.probes_sent,
+               st.retransmits, st.replies, st.loss_events);
+  }
   if (!totals) return Fail(totals.error().message);
   if (!out.first_error.ok()) return Fail(out.first_error.message());
   return sum.interrupted ? 130 : 0;

@@ -139,7 +139,7 @@ Result<PortSpec> ParsePortSpec(std::string_view spec, const ServiceTable& servic
     std::string_view item = spec.substr(pos, comma - pos);
     // A protocol prefix switches the protocol for this and later items.
     if (item.size() >= 2 && item[1] == ':') {
-      char c = static_cast<char>(std::toupper(item[0]));
+      char c = static_cast<char>(std::toupper(static_cast<unsigned char>(item[0])));
       if (c == 'T') t = {true, false};
       else if (c == 'U') t = {false, true};
       else

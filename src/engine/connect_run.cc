@@ -74,14 +74,28 @@ void ConnectRun::Launch(Clock::time_point now) {
                        std::max(1.0, t.max_rate / 100));
     last_refill_ = now;
   }
-  while (in_flight_ < cap_ && !free_.empty()) {
+  // Send in small bursts between reads of the replies: a burst of thousands
+  // of SYNs overflows receive queues along the path (and the target's), and
+  // every packet lost that way costs a timeout.
+  constexpr int kBurst = 64;
+  blocked_ = false;
+  for (int sent = 0; sent < kBurst; ++sent) {
+    if (in_flight_ >= cap_ || free_.empty()) {
+      blocked_ = true;
+      return;
+    }
     // --min-rate overrides the congestion window, as it does in nmap.
     bool below_min = t.min_rate > 0 && stats_->probes_sent < t.min_rate * elapsed;
-    if (in_flight_ >= cwnd_ && !below_min) break;
-    if (t.max_rate > 0 && tokens_ < 1) break;
-    if (t.scan_delay.count() > 0 && stats_->probes_sent > 0 && now - last_send_ < t.scan_delay) break;
+    if ((in_flight_ >= cwnd_ && !below_min) || (t.max_rate > 0 && tokens_ < 1) ||
+        (t.scan_delay.count() > 0 && stats_->probes_sent > 0 && now - last_send_ < t.scan_delay)) {
+      blocked_ = true;
+      return;
+    }
     Pending p;
-    if (!NextProbe(&p)) break;
+    if (!NextProbe(&p)) {
+      blocked_ = true;
+      return;
+    }
     Send(p, now);
     last_send_ = now;
     if (t.max_rate > 0) tokens_ -= 1;
@@ -194,16 +208,20 @@ void ConnectRun::OnEvent(uint32_t idx, Clock::time_point now) {
   us rtt = std::chrono::duration_cast<us>(now - s.sent);
   ++stats_->replies;
   h.rtt.AddSample(rtt);
-  h.max_success_try = std::max<int>(h.max_success_try, s.tries);
+  // Only TCP answers measure loss on the path; see tcp_answer below.
+  const bool tcp_answer = v->reason == Reason::kSynAck || v->reason == Reason::kConnRefused;
+  if (tcp_answer) h.max_success_try = std::max<int>(h.max_success_try, s.tries);
   // An answer to a retransmission proves the earlier probe was lost: cut the
   // window, at most once per round trip so one burst of loss counts once.
-  if (s.tries > 1 && now - last_cut_ > h.rtt.Timeout()) {
+  // ICMP errors do not count: targets rate-limit them (Linux: about one a
+  // second), so a late ICMP answer says nothing about loss on the path.
+  if (s.tries > 1 && tcp_answer && now - last_cut_ > h.rtt.Timeout()) {
     ssthresh_ = std::max(cwnd_ / 2, 16.0);
     cwnd_ = ssthresh_;
     last_cut_ = now;
     ++stats_->loss_events;
   } else {
-    cwnd_ = std::min<double>(cap_, cwnd_ < ssthresh_ ? cwnd_ + 1 : cwnd_ + 1 / cwnd_);
+    Grow();
   }
   uint32_t host = s.host;
   uint16_t port = s.port;
@@ -227,6 +245,9 @@ void ConnectRun::Expire(Clock::time_point now) {
       h.inflight.pop_front();
       Pending p{hi, s.port, s.tries};
       Release(idx);
+      // Silence is not congestion (firewalls drop quietly): let the window
+      // grow so that a host of filtered ports is not probed a few at a time.
+      Grow();
       if (p.tries < Allowed(h)) retry_.push_back(p);
       else h.parked.push_back(p);
     }
@@ -288,7 +309,9 @@ void ConnectRun::Loop() {
       if (retry_.empty()) break;
       continue;
     }
-    int n = epoll_wait(ep_, events.data(), static_cast<int>(events.size()), WaitMillis(now));
+    // More to send right away: only collect what has arrived, do not sleep.
+    int wait = blocked_ ? WaitMillis(now) : 0;
+    int n = epoll_wait(ep_, events.data(), static_cast<int>(events.size()), wait);
     now = Clock::now();
     for (int i = 0; i < n; ++i) OnEvent(events[i].data.u32, now);
   }

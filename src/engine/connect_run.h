@@ -75,6 +75,7 @@ class ConnectRun {
   void Release(uint32_t slot, bool connected = false);
   void TimeOutHost(uint32_t host);
   int WaitMillis(Clock::time_point now) const;
+  void Grow() { cwnd_ = std::min<double>(cap_, cwnd_ < ssthresh_ ? cwnd_ + 1 : cwnd_ + 1 / cwnd_); }
 
   const ConnectOptions& opts_;
   ConnectStats* stats_;
@@ -92,6 +93,7 @@ class ConnectRun {
   double cwnd_ = 64, ssthresh_ = 1e9;
   Clock::time_point last_cut_, last_send_, last_refill_, start_;
   double tokens_ = 1;
+  bool blocked_ = false;    // Launch stopped for a reason other than its burst size
 };
 
 }  // namespace connect_detail
