@@ -28,7 +28,7 @@ Status ConnectRun::Start(const std::vector<HostJob>& jobs) {
   int fds = RaiseFdLimit();
   cap_ = static_cast<size_t>(std::max(1, std::min(fds, opts_.max_in_flight)));
   if (opts_.timing.max_parallelism > 0) cap_ = std::min<size_t>(cap_, opts_.timing.max_parallelism);
-  cwnd_ = std::min<double>(cwnd_, cap_);
+  window_ = CongestionWindow(64, static_cast<double>(cap_));
   slots_.resize(cap_);
   for (uint32_t i = cap_; i-- > 0;) free_.push_back(i);
   std::mt19937_64 rng(opts_.seed ? opts_.seed : std::random_device{}());
@@ -44,7 +44,7 @@ Status ConnectRun::Start(const std::vector<HostJob>& jobs) {
     o.ports.reserve(j.ports.size());
     out_.push_back(std::move(o));
   }
-  start_ = last_cut_ = last_refill_ = Clock::now();
+  start_ = last_refill_ = Clock::now();
   return Status::Ok();
 }
 
@@ -86,7 +86,7 @@ void ConnectRun::Launch(Clock::time_point now) {
     }
     // --min-rate overrides the congestion window, as it does in nmap.
     bool below_min = t.min_rate > 0 && stats_->probes_sent < t.min_rate * elapsed;
-    if ((in_flight_ >= cwnd_ && !below_min) || (t.max_rate > 0 && tokens_ < 1) ||
+    if ((in_flight_ >= window_.window() && !below_min) || (t.max_rate > 0 && tokens_ < 1) ||
         (t.scan_delay.count() > 0 && stats_->probes_sent > 0 && now - last_send_ < t.scan_delay)) {
       blocked_ = true;
       return;
@@ -162,7 +162,7 @@ void ConnectRun::Release(uint32_t idx, bool connected) {
 }
 
 void ConnectRun::Finish(uint32_t host, uint16_t port, PortState state, Reason reason, us rtt,
-                        uint8_t tries) {
+                        uint8_t tries, const Address* icmp_from) {
   PortResult r;
   r.addr = out_[host].addr;
   r.port = port;
@@ -171,8 +171,17 @@ void ConnectRun::Finish(uint32_t host, uint16_t port, PortState state, Reason re
   r.reason = reason;
   r.rtt = rtt;
   r.tries = tries;
+  if (icmp_from) {
+    r.reason_ip = *icmp_from;
+    r.reason_ip_set = true;
+  }
   HostOutcome& o = out_[host];
-  if (reason != Reason::kNoResponse && !o.up) {
+  // Proof of life: a TCP answer, or an ICMP error the host itself sent. A
+  // router's ICMP, or our own kernel's "host unreachable" after a failed
+  // neighbour lookup, says nothing about the host being up.
+  const bool alive = reason == Reason::kSynAck || reason == Reason::kConnRefused ||
+                     (icmp_from && *icmp_from == r.addr);
+  if (alive && !o.up) {
     o.up = true;
     o.up_reason = reason;
   }
@@ -191,8 +200,12 @@ void ConnectRun::OnEvent(uint32_t idx, Clock::time_point now) {
   std::optional<Verdict> v;
   // A refusal is a plain RST; only other errors can have an ICMP message
   // queued, and reading the queue costs a system call per port.
+  std::optional<Address> icmp_from;
   if (err != 0 && err != ECONNREFUSED) {
-    if (auto icmp = ReadIcmpError(s.fd, v6)) v = ClassifyIcmp(v6, icmp->type, icmp->code);
+    if (auto icmp = ReadIcmpError(s.fd, v6)) {
+      v = ClassifyIcmp(v6, icmp->type, icmp->code);
+      if (icmp->has_offender) icmp_from = icmp->offender;
+    }
   }
   if (err == 0 && IsSelfConnect(s.fd)) {
     // Scanning our own machine, connect() may pick the destination port as
@@ -211,23 +224,19 @@ void ConnectRun::OnEvent(uint32_t idx, Clock::time_point now) {
   // Only TCP answers measure loss on the path; see tcp_answer below.
   const bool tcp_answer = v->reason == Reason::kSynAck || v->reason == Reason::kConnRefused;
   if (tcp_answer) h.max_success_try = std::max<int>(h.max_success_try, s.tries);
-  // An answer to a retransmission proves the earlier probe was lost: cut the
-  // window, at most once per round trip so one burst of loss counts once.
-  // ICMP errors do not count: targets rate-limit them (Linux: about one a
-  // second), so a late ICMP answer says nothing about loss on the path.
-  if (s.tries > 1 && tcp_answer && now - last_cut_ > h.rtt.Timeout()) {
-    ssthresh_ = std::max(cwnd_ / 2, 16.0);
-    cwnd_ = ssthresh_;
-    last_cut_ = now;
-    ++stats_->loss_events;
-  } else {
-    Grow();
+  // An answer to a retransmission proves the earlier probe was lost. ICMP
+  // errors do not count: targets rate-limit them (Linux: about one a second),
+  // so a late ICMP answer says nothing about loss on the path.
+  if (tcp_answer) {
+    uint64_t cuts = window_.cuts();
+    window_.OnAnswer(s.tries > 1);
+    stats_->loss_events += window_.cuts() - cuts;
   }
   uint32_t host = s.host;
   uint16_t port = s.port;
   uint8_t tries = s.tries;
   Release(idx, err == 0);
-  Finish(host, port, v->state, v->reason, rtt, tries);
+  Finish(host, port, v->state, v->reason, rtt, tries, icmp_from ? &*icmp_from : nullptr);
 }
 
 void ConnectRun::Expire(Clock::time_point now) {
@@ -245,9 +254,7 @@ void ConnectRun::Expire(Clock::time_point now) {
       h.inflight.pop_front();
       Pending p{hi, s.port, s.tries};
       Release(idx);
-      // Silence is not congestion (firewalls drop quietly): let the window
-      // grow so that a host of filtered ports is not probed a few at a time.
-      Grow();
+      window_.OnSilence();
       if (p.tries < Allowed(h)) retry_.push_back(p);
       else h.parked.push_back(p);
     }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/connect_engine.h"
+#include "engine/congestion.h"
 #include "engine/rtt.h"
 
 namespace tj {
@@ -71,11 +72,11 @@ class ConnectRun {
   void Expire(Clock::time_point now);
   void Unpark();
   void OnEvent(uint32_t slot, Clock::time_point now);
-  void Finish(uint32_t host, uint16_t port, PortState s, Reason r, us rtt, uint8_t tries);
+  void Finish(uint32_t host, uint16_t port, PortState s, Reason r, us rtt, uint8_t tries,
+              const Address* icmp_from = nullptr);
   void Release(uint32_t slot, bool connected = false);
   void TimeOutHost(uint32_t host);
   int WaitMillis(Clock::time_point now) const;
-  void Grow() { cwnd_ = std::min<double>(cap_, cwnd_ < ssthresh_ ? cwnd_ + 1 : cwnd_ + 1 / cwnd_); }
 
   const ConnectOptions& opts_;
   ConnectStats* stats_;
@@ -90,8 +91,8 @@ class ConnectRun {
   size_t unresolved_ = 0;   // ports of all hosts without a final result
   size_t in_flight_ = 0;
   size_t cap_ = 0;          // hard cap: descriptors and the user's parallelism
-  double cwnd_ = 64, ssthresh_ = 1e9;
-  Clock::time_point last_cut_, last_send_, last_refill_, start_;
+  CongestionWindow window_{64, 64};
+  Clock::time_point last_send_, last_refill_, start_;
   double tokens_ = 1;
   bool blocked_ = false;    // Launch stopped for a reason other than its burst size
 };
