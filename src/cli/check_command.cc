@@ -152,9 +152,12 @@ int RunCheck(const std::vector<std::string>& args, const CommandContext& ctx) {
   for (;;) {
     res = Probe(eps, o, ctx.stop);
     all_open = std::all_of(res.begin(), res.end(), [](const PortResult& r) { return r.state == PortState::kOpen; });
-    if (all_open || std::chrono::steady_clock::now() + pause >= deadline) break;
+    auto now = std::chrono::steady_clock::now();
+    if (all_open || now >= deadline) break;
     if (ctx.stop && ctx.stop->load()) break;
-    std::this_thread::sleep_for(pause);
+    // Sleep at most until the deadline, then check once more: a port that
+    // opens in the last moment of the wait still counts.
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(pause, deadline - now));
     pause = std::min<std::chrono::milliseconds>(pause * 2, std::chrono::milliseconds(1000));
   }
   for (size_t i = 0; i < eps.size(); ++i) {

@@ -15,7 +15,7 @@ Status Parse(std::vector<std::string> args, ScanOptions* o) {
 TEST(ScanParams, NmapStyleWords) {
   ScanOptions o;
   ASSERT_TRUE(Parse({"-sT", "-p-", "-T4", "-Pn", "-n", "--open", "--reason", "-v", "198.18.0.2"}, &o).ok());
-  EXPECT_TRUE(o.connect_scan);
+  EXPECT_EQ(o.technique, "-sT");
   EXPECT_EQ(o.ports, "-");
   EXPECT_EQ(o.timing_level, 4);
   EXPECT_TRUE(o.skip_discovery && o.no_dns && o.open_only && o.show_reason);

@@ -8,6 +8,7 @@
 #include "cli/scan_options.h"
 #include "core/port_spec.h"
 #include "core/services.h"
+#include "cli/scan_engine.h"
 #include "engine/scanner.h"
 #include "net/resolve.h"
 #include "report/writer.h"
@@ -31,8 +32,13 @@ Timing ComposeTiming(const ScanOptions& o) {
 
 Status BuildTargets(const ScanOptions& o, TargetList* list) {
   Resolver resolve = ResolveHost;
-  for (const auto& t : o.targets)
+  for (const auto& t : o.targets) {
+    // nmap's rule: -6 means IPv6 targets; an IPv4 literal there is a mistake.
+    auto lit = Address::Parse(t.substr(0, t.find('/')));
+    if (o.family == FamilyChoice::kV6 && lit && lit->is_v4())
+      return MakeError(fmt::format("target \"{}\" is an IPv4 address, but -6 asks for IPv6", t));
     if (Status s = list->Add(t, o.family, resolve); !s.ok()) return s;
+  }
   for (const auto& f : o.target_files)
     if (Status s = list->AddFile(f, o.family, resolve, false); !s.ok()) return s;
   for (const auto& t : o.excludes)
@@ -101,18 +107,24 @@ int RunScan(const std::vector<std::string>& args, const CommandContext& ctx) {
     return 0;
   }
   const ServiceTable& services = ServiceTable::Builtin();
-  TargetList targets;
-  if (Status s = BuildTargets(o, &targets); !s.ok()) return Fail(s.message());
   auto ports = BuildPorts(o, services);
   if (!ports) return Fail(ports.error().message);
+  TargetList targets;
+  if (Status s = BuildTargets(o, &targets); !s.ok()) return Fail(s.message());
   Fanout out;
   if (Status s = OpenWriters(o, services, &out); !s.ok()) return Fail(s.message());
+
+  const Timing timing = ComposeTiming(o);
+  std::vector<std::string> notices;
+  auto engine = ChooseEngine(o, targets, timing, ctx.stop, &notices);
+  for (const auto& n : notices) fmt::print(stderr, "{}\n", n);
+  if (!engine) return Fail(engine.error().message);
 
   ScanInfo info;
   info.version = std::string(kVersion);
   info.args = ctx.argv_line;
   info.start = std::chrono::system_clock::now();
-  info.scan_type = "connect";
+  info.scan_type = engine->type;
   info.tcp_ports = ports->size();
   info.show_reason = o.show_reason;
   info.open_only = o.open_only;
@@ -127,11 +139,14 @@ int RunScan(const std::vector<std::string>& args, const CommandContext& ctx) {
   req.targets = &targets;
   req.tcp_ports = *ports;
   req.skip_discovery = o.skip_discovery;
-  req.connect.timing = ComposeTiming(o);
+  req.scan = engine->scan;
+  req.max_group_hosts = engine->max_group_hosts;
+  req.probes_per_group = engine->probes_per_group;
+  req.connect.timing = timing;
   req.connect.seed = o.seed;
   req.connect.stop = ctx.stop;
   auto t0 = std::chrono::steady_clock::now();
-  auto totals = RunConnectScan(req, &out, [&](HostResult&& h) {
+  auto totals = RunScan(req, &out, [&](HostResult&& h) {
     if (h.name.empty() && !o.no_dns) h.name = ReverseLookup(h.addr);
     for (auto& w : out.writers) out.Note(w->Host(h));
   });
@@ -145,11 +160,7 @@ int RunScan(const std::vector<std::string>& args, const CommandContext& ctx) {
     sum.interrupted = totals->interrupted;
   }
   for (auto& w : out.writers) out.Note(w->End(sum));
-  if (totals && o.verbose > 0) {
-    const ConnectStats& st = totals->stats;
-    fmt::print(stderr, "Probes: {} sent ({} retransmitted), {} answered, {} loss events\n", st.probes_sent,
-               st.retransmits, st.replies, st.loss_events);
-  }
+  if (totals && o.verbose > 0) fmt::print(stderr, "{}\n", engine->stats());
   if (!totals) return Fail(totals.error().message);
   if (!out.first_error.ok()) return Fail(out.first_error.message());
   return sum.interrupted ? 130 : 0;

@@ -21,7 +21,9 @@ struct ScanOptions {
   std::vector<std::string> exclude_files;  // --exclude-file
   std::string ports;                       // -p; empty means the top 1000
   int top_ports = 0;                       // --top-ports N, -F (100); 0 means not given
-  bool connect_scan = false;               // -sT (the only technique so far)
+  std::string technique;                   // -sT, -sS, -sF, -sN, -sX, -sA, -sW; empty: -sS when
+                                           // privileged, else -sT
+  std::string shard;                       // --shard I/N: this machine's part of the scan
   bool skip_discovery = false;             // -Pn
   bool no_dns = false;                     // -n: no reverse lookups
   bool open_only = false;                  // --open

@@ -8,6 +8,7 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   // Optimal string alignment distance: Levenshtein plus adjacent swaps,
   // since "-sT" typed as "-Ts" is the commonest slip.
   const size_t n = a.size(), m = b.size();
+  if (n > 64 || m > 64) return std::max(n, m);  // nobody mistypes a 64-letter word
   std::vector<std::vector<size_t>> d(n + 1, std::vector<size_t>(m + 1));
   for (size_t i = 0; i <= n; ++i) d[i][0] = i;
   for (size_t j = 0; j <= m; ++j) d[0][j] = j;
@@ -27,6 +28,8 @@ std::string SpellCheck(std::string_view word, const std::vector<std::string_view
   size_t best = limit + 1;
   std::string_view found;
   for (std::string_view c : candidates) {
+    // The distance is at least the difference in length: skip the rest.
+    if ((c.size() > word.size() ? c.size() - word.size() : word.size() - c.size()) > limit) continue;
     size_t dist = EditDistance(word, c);
     if (dist < best) {
       best = dist;

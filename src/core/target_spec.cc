@@ -93,9 +93,12 @@ bool TargetRange::Contains(const Address& a) const {
 namespace {
 
 Result<int> ParseNumber(std::string_view target, std::string_view text, int max, std::string_view what) {
+  // Digits only: from_chars alone would take "-0", turning "1.2.3.4/-0"
+  // into a sweep of the whole IPv4 space.
   int v = -1;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size())
+  if (text.empty() || text[0] < '0' || text[0] > '9' || ec != std::errc() ||
+      ptr != text.data() + text.size())
     return MakeError(fmt::format("target \"{}\": \"{}\" is not a valid {}", target, text, what));
   if (v < 0 || v > max)
     return MakeError(fmt::format("target \"{}\": {} {} is out of range (0-{})", target, what, text, max));
@@ -300,6 +303,15 @@ std::optional<Address> TargetList::Get(uint64_t index) const {
   if (WhySkipped(index) != Skip::kNone) return std::nullopt;
   uint64_t off;
   return ranges_[RangeOf(index, &off)].At(off);
+}
+
+std::vector<Address> TargetList::RouteSamples() const {
+  std::vector<Address> out;
+  for (const TargetRange& r : ranges_) {
+    out.push_back(r.At(0));
+    if (r.size() > 1) out.push_back(r.At(r.size() - 1));
+  }
+  return out;
 }
 
 std::string TargetList::NameOf(uint64_t index) const {

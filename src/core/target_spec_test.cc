@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -168,6 +167,10 @@ TEST(TargetSpec, Errors) {
   Err("198.18.0.1,,2");
   Err("1.2.3.4/");
   Err("1.2.3.4/x");
+  Err("1.2.3.4/-0");  // not "/0": a sign typo must not sweep all of IPv4
+  Err("1.2.3.4/+8");
+  Err("2001:db8::/-0");
+  Err("198.18.0.1--2");
   Err("1.2.3.4/24/24");
   Err("198.18.0.1-5/24");  // CIDR on a range
   Err("2001:db8::g");

@@ -41,6 +41,13 @@ enum class Reason : uint8_t {
   kArpResponse,
 };
 
+// A decided port state with the reason for it.
+struct Verdict {
+  PortState state;
+  Reason reason;
+  bool operator==(const Verdict&) const = default;
+};
+
 std::string_view ProtoName(Proto p);
 std::string_view StateName(PortState s);
 std::string_view ReasonName(Reason r);

@@ -61,10 +61,8 @@ Status ScanGroup(const ScanRequest& req, const std::vector<Address>& group,
     index.push_back(i);
   }
   if (jobs.empty() || Stopped(req)) return Status::Ok();
-  ConnectEngine engine(req.connect);
-  auto r = engine.Run(jobs, ports);
+  auto r = req.scan(jobs, ports);
   if (!r) return r.error();
-  AddTotals(&totals->stats, engine.stats());
   for (size_t j = 0; j < jobs.size(); ++j) {
     HostOutcome& o = (*r)[j];
     size_t i = index[j];
@@ -83,11 +81,11 @@ Status ScanGroup(const ScanRequest& req, const std::vector<Address>& group,
 
 }  // namespace
 
-Result<ScanTotals> RunConnectScan(const ScanRequest& req, ResultSink* ports, const HostCallback& on_host) {
+Result<ScanTotals> RunScan(const ScanRequest& req, ResultSink* ports, const HostCallback& on_host) {
   ScanTotals totals;
   const TargetList& targets = *req.targets;
   const size_t per_host = std::max<size_t>(1, req.tcp_ports.size());
-  const size_t group_size = std::clamp<size_t>(req.probes_per_group / per_host, 1, 4096);
+  const size_t group_size = std::clamp<size_t>(req.probes_per_group / per_host, 1, req.max_group_hosts);
   std::vector<Address> group;
   std::vector<std::string> names;
   auto flush = [&]() -> Status {

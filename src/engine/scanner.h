@@ -1,7 +1,7 @@
-// Runs a whole TCP connect scan over a target list: walks the list in host
-// groups (never expanding it), finds which hosts are up unless told to skip
-// that (-Pn), scans the up hosts' ports with the connect engine, and hands
-// every result to the caller as soon as it is known.
+// Runs a whole scan over a target list: walks the list in host groups
+// (never expanding it), finds which hosts are up unless told to skip that
+// (-Pn), scans the up hosts' ports with the chosen engine (connect or raw),
+// and hands every result to the caller as soon as it is known.
 // Thread-safety: runs on the calling thread; callbacks come on that thread.
 #pragma once
 
@@ -15,12 +15,17 @@
 
 namespace tj {
 
+// Scans the ports of a group of hosts: the connect engine or the raw one.
+using PortScanner = std::function<Result<std::vector<HostOutcome>>(const std::vector<HostJob>&, ResultSink*)>;
+
 struct ScanRequest {
+  PortScanner scan;                     // the port scan of one host group
   const TargetList* targets = nullptr;
   std::vector<uint16_t> tcp_ports;
   bool skip_discovery = false;          // -Pn: treat every host as up
-  ConnectOptions connect;               // timing, seed, stop flag
-  size_t probes_per_group = 65536;      // host group size is this / ports per host
+  ConnectOptions connect;               // timing and stop flag, also for host discovery
+  size_t probes_per_group = 65536;      // host group size is this / ports per host,
+  size_t max_group_hosts = 4096;        // but at most this many hosts
 };
 
 struct ScanTotals {
@@ -28,13 +33,13 @@ struct ScanTotals {
   uint64_t hosts_up = 0;
   uint64_t skipped_reserved = 0;
   uint64_t excluded = 0;
-  ConnectStats stats;
+  ConnectStats stats;             // of host discovery; the port scanner keeps its own
   bool interrupted = false;
 };
 
 // Called once per host that is up (or timed out), with its complete result.
 using HostCallback = std::function<void(HostResult&&)>;
 
-Result<ScanTotals> RunConnectScan(const ScanRequest& req, ResultSink* ports, const HostCallback& on_host);
+Result<ScanTotals> RunScan(const ScanRequest& req, ResultSink* ports, const HostCallback& on_host);
 
 }  // namespace tj

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# connect_vs_nmap.sh: tojimari's TCP connect scan against nmap's, side by
+# side, on all 65,535 ports of the lab target (tests/lab/lab.sh), timed and
+# graded against the lab's truth.
+#
+#   bench/connect_vs_nmap.sh [--runs N] [--loss PCT] [--build DIR]
+#                            [--tj-args "..."] [--nmap-args "..."]
+#
+#   --runs N         runs per tool (default 3); times are medians
+#   --loss PCT       packet loss each way on the target's link (default 0)
+#   --build DIR      where tojimari and tests/lab_listen are built
+#                    (default build/ next to this script's parent)
+#   --tj-args/--nmap-args  extra options (nmap's default is -T4)
+#
+# Needs root. Everything runs in two fresh namespaces, torn down at exit.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+lab=$here/../tests/lab/lab.sh
+runs=3 loss=0 build=$here/../build tj_args="" nmap_args="-T4"
+while (($#)); do
+  case $1 in
+    --runs) runs=$2; shift 2 ;;
+    --loss) loss=$2; shift 2 ;;
+    --build) build=$2; shift 2 ;;
+    --tj-args) tj_args=$2; shift 2 ;;
+    --nmap-args) nmap_args=$2; shift 2 ;;
+    -h|--help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) echo "connect_vs_nmap.sh: unknown option '$1'" >&2; exit 2 ;;
+  esac
+done
+tojimari=${TOJIMARI_BIN:-$build/tojimari}
+listen=${LAB_LISTEN_BIN:-$build/tests/lab_listen}
+for f in "$tojimari" "$listen"; do
+  [[ -x $f ]] || { echo "connect_vs_nmap.sh: not built: $f (use --build DIR)" >&2; exit 2; }
+done
+command -v nmap >/dev/null || { echo "connect_vs_nmap.sh: nmap is not installed" >&2; exit 2; }
+[[ $(id -u) == 0 ]] || { echo "connect_vs_nmap.sh: must run as root" >&2; exit 2; }
+
+name=b$$
+work=$(mktemp -d /tmp/tojimari-bench.XXXXXX)
+cleanup() { "$lab" down "$name" >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+eval "$("$lab" up "$name" --listen-bin "$listen" --loss "$loss" --owner $$)"
+target=$LAB_TARGET_IP4
+
+# truth.tsv: "port state" for every port, as the lab defines it.
+awk -v open="$LAB_OPEN_TCP" -v drop="$LAB_DROP_TCP" -v rej="$LAB_REJECT_TCP" 'BEGIN {
+  n = split(open, o, ","); for (i = 1; i <= n; i++) isopen[o[i]] = 1
+  split(drop, d, "-"); split(rej, r, "-")
+  for (p = 1; p <= 65535; p++) {
+    s = "closed"
+    if (p in isopen) s = "open"
+    else if ((p >= d[1] && p <= d[2]) || (p >= r[1] && p <= r[2])) s = "filtered"
+    print p, s
+  }
+}' >"$work/truth.tsv"
+
+# nmap's XML lists only the interesting ports; the rest sit in <extraports>
+# groups whose <extrareasons ports="..."> attribute names them as ranges.
+nmap_states() {  # XML -> "port state" lines
+  awk '
+    match($0, /<extraports state="[^"]*"/) { cur = substr($0, RSTART + 19, RLENGTH - 20) }
+    match($0, / ports="[^"]*"/) {
+      n = split(substr($0, RSTART + 8, RLENGTH - 9), parts, ",")
+      for (i = 1; i <= n; i++) {
+        lo = parts[i]; hi = parts[i]
+        if (index(parts[i], "-")) { split(parts[i], lh, "-"); lo = lh[1]; hi = lh[2] }
+        for (p = lo + 0; p <= hi + 0; p++) print p, cur
+      }
+    }
+    match($0, /portid="[0-9]+"><state state="[^"]*"/) {
+      s = substr($0, RSTART, RLENGTH); gsub(/[^0-9a-z|" =]/, "", s)
+      split(s, f, "\""); print f[2], f[4]
+    }' "$1"
+}
+
+tj_states() { jq -r 'select(.proto == "tcp") | "\(.port) \(.state)"' "$1"; }
+
+# Prints "right open_found open_total false_open" for a "port state" file.
+grade() {
+  awk 'NR == FNR { t[$1] = $2; next } { g[$1] = $2 }
+    END {
+      for (p = 1; p <= 65535; p++) {
+        right += (g[p] == t[p]); total_open += (t[p] == "open")
+        found += (t[p] == "open" && g[p] == "open"); false_open += (t[p] != "open" && g[p] == "open")
+      }
+      print right, found, total_open, false_open
+    }' "$work/truth.tsv" "$1"
+}
+
+now() { date +%s.%N; }
+
+# run_tool TOOL I: one timed run; appends "seconds right found total false_open".
+run_tool() {
+  local tool=$1 i=$2 t0 t1 tsv=$work/$1$2.tsv
+  t0=$(now)
+  # shellcheck disable=SC2086  # extra args are meant to split
+  if [[ $tool == tojimari ]]; then
+    ip netns exec "$LAB_SCANNER_NS" "$tojimari" -sT -p- -n -Pn $tj_args --ndjson "$work/tj$i.ndjson" "$target" >/dev/null
+    t1=$(now)
+    tj_states "$work/tj$i.ndjson" >"$tsv"
+  else
+    ip netns exec "$LAB_SCANNER_NS" nmap -sT -p- -n -Pn $nmap_args -oX "$work/nmap$i.xml" "$target" >/dev/null
+    t1=$(now)
+    nmap_states "$work/nmap$i.xml" >"$tsv"
+  fi
+  local line
+  line="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $(grade "$tsv")"
+  echo "$line" >>"$work/$tool.runs"
+  awk -v i="$i" -v tool="$tool" '{ printf "  run %d %-8s %7.3f s  state right %d/65535, open %d/%d, false open %d\n",
+    i, tool, $1, $2, $3, $4, $5 }' <<<"$line"
+}
+
+# summary TOOL: "median_s worst_accuracy% open_found/total false_open" over runs.
+summary() {
+  sort -n -k1,1 "$work/$1.runs" | awk '
+    { t[NR] = $1; if (NR == 1 || $2 < right) right = $2
+      if (NR == 1 || $3 < found) found = $3; total = $4; if ($5 > fo) fo = $5 }
+    END { m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+          printf "%.3f %.3f %d/%d %d\n", m, 100 * right / 65535, found, total, fo }'
+}
+
+echo "lab $name: 65,535 TCP ports on $target: $(tr , '\n' <<<"$LAB_OPEN_TCP" | wc -l) open," \
+  "$(( ${LAB_DROP_TCP#*-} - ${LAB_DROP_TCP%-*} + 1 )) dropped, $(( ${LAB_REJECT_TCP#*-} - ${LAB_REJECT_TCP%-*} + 1 )) rejected;" \
+  "loss ${loss}% each way; $runs run(s) each"
+((loss == 0)) || echo "note: nmap -T4 backs off hard under loss (about 7 minutes per run at 2%)"
+for ((i = 1; i <= runs; i++)); do
+  # Alternate who goes first so neither always scans a freshly idle target.
+  if ((i % 2)); then run_tool tojimari "$i"; run_tool nmap "$i"; else run_tool nmap "$i"; run_tool tojimari "$i"; fi
+done
+
+read -r tj_s tj_acc tj_open tj_fo <<<"$(summary tojimari)"
+read -r nm_s nm_acc nm_open nm_fo <<<"$(summary nmap)"
+echo
+printf '%-28s %10s %16s %12s %11s\n' tool "median s" "state accuracy" "open found" "false open"
+printf '%-28s %10s %15s%% %12s %11s\n' "tojimari -sT $tj_args" "$tj_s" "$tj_acc" "$tj_open" "$tj_fo"
+printf '%-28s %10s %15s%% %12s %11s\n' "nmap -sT $nmap_args" "$nm_s" "$nm_acc" "$nm_open" "$nm_fo"
+awk -v a="$nm_s" -v b="$tj_s" 'BEGIN { printf "tojimari is %.2fx nmap'"'"'s speed (nmap time / tojimari time); accuracy is the worst run\n", a / b }'

@@ -1,0 +1,31 @@
+// Picks and opens the port-scan engine for `tojimari scan`: the raw engine
+// for -sS/-sF/-sN/-sX/-sA/-sW (opened while privileged, then privileges are
+// dropped), or the connect engine for -sT and for unprivileged users.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/scan_options.h"
+#include "core/target_spec.h"
+#include "engine/scanner.h"
+
+namespace tj {
+
+struct ChosenEngine {
+  PortScanner scan;
+  std::string type;                     // "connect", "syn", ...
+  size_t max_group_hosts = 4096;
+  size_t probes_per_group = 65536;
+  std::function<std::string()> stats;   // one line of engine counters, for -v
+  std::shared_ptr<void> keep;           // owns the engine the closures use
+};
+
+// Notices for the user (fallbacks, privilege drop) go to *notices.
+Result<ChosenEngine> ChooseEngine(const ScanOptions& o, const TargetList& targets, const Timing& timing,
+                                  const std::atomic<bool>* stop, std::vector<std::string>* notices);
+
+}  // namespace tj

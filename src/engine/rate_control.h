@@ -1,0 +1,33 @@
+// The raw engine's send rate, adapted to observed loss. A stateless sender
+// cannot see a lost probe directly; it sees answers to retransmissions
+// (each proves an earlier probe or its answer was lost) and frames its own
+// capture ring dropped. Like the connect engine's window, the rate is judged
+// per epoch and cut only when the loss share is high (congestion), not for
+// low, steady random loss; otherwise it grows toward the ceiling.
+// Thread-safety: owned by the engine's control thread.
+#pragma once
+
+#include <cstdint>
+
+namespace tj {
+
+class RateController {
+ public:
+  static constexpr double kCutLossRate = 0.10;
+  static constexpr double kGrowLossRate = 0.03;
+
+  // REQUIRES: 0 < floor <= initial <= ceiling
+  RateController(double initial, double floor, double ceiling);
+
+  // Reports an epoch: TCP answers seen, how many answered a retransmission,
+  // and frames dropped by the capture ring.
+  void OnEpoch(uint64_t answers, uint64_t retransmit_answers, uint64_t ring_drops);
+  double rate() const { return rate_; }
+  uint64_t cuts() const { return cuts_; }
+
+ private:
+  double rate_, floor_, ceiling_;
+  uint64_t cuts_ = 0;
+};
+
+}  // namespace tj

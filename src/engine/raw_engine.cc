@@ -1,0 +1,138 @@
+#include "engine/raw_engine.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <random>
+
+namespace tj {
+
+RateBounds RawRateBounds(const Timing& t) {
+  RateBounds b{20'000, 100, 1'000'000};
+  if (t.scan_delay.count() > 0) {  // -T0..-T2: one probe per delay
+    double r = 1e6 / static_cast<double>(t.scan_delay.count());
+    b = {r, r, r};
+  } else if (t.max_retries <= 2) {  // -T5
+    b.initial = 300'000;
+  } else if (t.max_rtt_timeout.count() <= 1'250'000) {  // -T4
+    b.initial = 100'000;
+  }
+  if (t.min_rate > 0) b.floor = t.min_rate;
+  if (t.max_rate > 0) b.ceiling = t.max_rate;
+  b.ceiling = std::max(b.ceiling, b.floor);
+  b.initial = std::clamp(b.initial, b.floor, b.ceiling);
+  return b;
+}
+
+namespace {
+RateController MakeRate(const Timing& t) {
+  RateBounds b = RawRateBounds(t);
+  return RateController(b.initial, b.floor, b.ceiling);
+}
+}  // namespace
+
+RawEngine::RawEngine(const RawOptions& opts, std::unique_ptr<TcpProbe> probe)
+    : opts_(opts), probe_(std::move(probe)), key_(CookieKey::Random()), rate_(MakeRate(opts.timing)) {
+  if (!opts_.seed) opts_.seed = std::random_device{}() | uint64_t{std::random_device{}()} << 32;
+  // Source ports in the upper ephemeral range, one per pass; a random base
+  // keeps two concurrent scans from reading each other's replies as foreign.
+  sport_base_ = static_cast<uint16_t>(40000 + std::random_device{}() % 20000);
+}
+
+RawLink* RawEngine::LinkFor(const RouteInfo& r) {
+  for (RawLink& l : links_)
+    if (l.route.ifindex == r.ifindex && l.route.src.family() == r.src.family()) return &l;
+  return nullptr;
+}
+
+Status RawEngine::AddLink(const Address& sample) {
+  auto route = LookupRoute(sample);
+  if (!route) return route.error();
+  if (LinkFor(*route)) return Status::Ok();
+  RawLink link;
+  link.route = *route;
+  const std::string src = route->src.ToString();
+  std::string filter = route->src.is_v4() ? fmt::format("dst host {} and (tcp or icmp)", src)
+                                          : fmt::format("dst host {} and (tcp or icmp6)", src);
+  auto rx = CaptureRing::Open(route->ifindex, filter);
+  if (!rx) return rx.error();
+  auto tx = PacketSender::Open(route->ifindex);
+  if (!tx) return tx.error();
+  link.rx = std::move(*rx);
+  link.tx = std::move(*tx);
+  links_.push_back(std::move(link));
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<RawEngine>> RawEngine::Open(const RawOptions& opts, std::unique_ptr<TcpProbe> probe,
+                                                   const std::vector<Address>& route_samples) {
+  std::unique_ptr<RawEngine> e(new RawEngine(opts, std::move(probe)));
+  for (const Address& a : route_samples)
+    if (Status s = e->AddLink(a); !s.ok()) return Error{s.message()};
+  return e;
+}
+
+Result<std::vector<HostOutcome>> RawEngine::Run(const std::vector<HostJob>& jobs, ResultSink* sink) {
+  std::vector<HostOutcome> out(jobs.size());
+  // Group hosts by the link that reaches them; a host whose next hop does
+  // not answer ARP/NDP cannot be probed at all and stays silent.
+  std::vector<std::vector<size_t>> by_link(links_.size());
+  std::vector<std::vector<RawHost>> hosts(links_.size());
+  std::vector<size_t> unreachable;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    out[i].addr = jobs[i].addr;
+    auto route = LookupRoute(jobs[i].addr);
+    if (!route) return route.error();
+    RawLink* link = LinkFor(*route);
+    if (!link)
+      return MakeError(fmt::format("{} is reached through {}, which was not opened when the scan started",
+                                   jobs[i].addr.ToString(), route->ifname));
+    Address hop = route->gateway.value_or(jobs[i].addr);
+    auto mac = next_hop_macs_.find(hop);
+    if (mac == next_hop_macs_.end()) {
+      auto m = ResolveNextHop(*route, jobs[i].addr, std::chrono::milliseconds(1000));
+      mac = next_hop_macs_.emplace(hop, m ? *m : MacAddr{}).first;
+      if (!m && !route->loopback) unreachable_hops_.insert(hop);
+    }
+    if (unreachable_hops_.count(hop)) {
+      unreachable.push_back(i);
+      continue;
+    }
+    size_t l = link - links_.data();
+    by_link[l].push_back(i);
+    hosts[l].push_back({jobs[i].addr, mac->second});
+  }
+  for (size_t i : unreachable) {
+    Verdict v = probe_->OnSilence();
+    for (uint16_t p : jobs[i].ports) {
+      PortResult r;
+      r.addr = jobs[i].addr;
+      r.port = p;
+      r.state = v.state;
+      r.reason = v.reason;
+      r.tries = 0;
+      out[i].ports.push_back(r);
+      if (sink) sink->OnPort(r);
+    }
+  }
+  for (size_t l = 0; l < links_.size(); ++l) {
+    if (hosts[l].empty()) continue;
+    RawRunParams p;
+    p.probe = probe_.get();
+    p.key = &key_;
+    p.timing = opts_.timing;
+    p.seed = opts_.seed;
+    p.shard = opts_.shard;
+    p.sport_base = sport_base_;
+    p.stop = opts_.stop;
+    p.rate = &rate_;
+    // Every host of a group is probed on the same ports (the scanner's
+    // jobs are one port list for many hosts).
+    auto r = RunRaw(links_[l], p, hosts[l], jobs[by_link[l].front()].ports, sink, &stats_);
+    if (!r) return r.error();
+    for (size_t k = 0; k < by_link[l].size(); ++k) out[by_link[l][k]] = std::move((*r)[k]);
+  }
+  return out;
+}
+
+}  // namespace tj

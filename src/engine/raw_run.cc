@@ -1,0 +1,320 @@
+#include "engine/raw_run.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "engine/rtt.h"
+
+namespace tj {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using us = std::chrono::microseconds;
+
+// What the receive thread hands the control thread for one answered pair.
+struct Answer {
+  uint64_t index;
+  Verdict verdict;
+  uint8_t ttl;
+  uint8_t pass;
+  bool from_host;  // the host itself answered (not a router's ICMP)
+  us rtt;
+};
+
+class RawRun {
+ public:
+  RawRun(RawLink& link, const RawRunParams& p, const std::vector<RawHost>& hosts,
+         const std::vector<uint16_t>& ports, ResultSink* sink, RawStats* stats);
+  std::vector<HostOutcome> Run();
+
+ private:
+  static constexpr size_t kBatch = 64;
+  static constexpr size_t kSamples = 4096;  // RTT samples: slot = index % kSamples
+
+  bool Answered(uint64_t i) const { return bits_[i / 64].load(std::memory_order_relaxed) >> (i % 64) & 1; }
+  bool Stopped() const { return p_.stop && p_.stop->load(std::memory_order_relaxed); }
+  void Receive();
+  void OnFrame(std::span<const uint8_t> frame);
+  void SendPass(int pass);
+  void Flush(size_t n);
+  void Pace(size_t n);
+  void WaitForAnswers();
+  void Drain();
+  void Finish();
+
+  RawLink& link_;
+  const RawRunParams& p_;
+  const std::vector<RawHost>& hosts_;
+  const std::vector<uint16_t>& ports_;
+  ResultSink* sink_;
+  RawStats* stats_;
+  const uint64_t n_;
+  Permutation perm_;
+  TcpTemplate tmpl_;
+  std::unordered_map<Address, uint32_t, AddressHash> host_index_;
+  std::vector<int32_t> port_index_;
+  std::vector<std::atomic<uint64_t>> bits_;
+  std::array<std::atomic<uint64_t>, kSamples> sample_index_{};  // index + 1; 0 = empty
+  std::array<std::atomic<int64_t>, kSamples> sample_ns_{};
+  std::array<std::atomic<uint64_t>, kMaxPasses> tcp_answers_{};  // per pass tag
+  std::mutex mu_;
+  std::vector<Answer> queue_;  // guarded by mu_
+  std::atomic<bool> rx_done_{false};
+  std::atomic<uint64_t> foreign_{0};
+  ParseStats parse_;  // receive thread only until joined
+  RttEstimator rtt_;
+  std::vector<HostOutcome> out_;
+  std::vector<std::array<uint8_t, TcpTemplate::kMaxFrame>> frames_;
+  std::vector<std::span<const uint8_t>> spans_;
+  Clock::time_point pace_start_, last_send_;
+  uint64_t paced_ = 0;
+  uint64_t answered_ = 0;  // pairs answered so far (drained)
+};
+
+TcpTemplateParams TemplateFor(const RawLink& link, const TcpProbe& probe) {
+  TcpTemplateParams t;
+  t.src_mac = link.route.src_mac;
+  t.src = link.route.src;
+  t.flags = probe.flags();
+  t.mss_option = probe.flags() == tcpflag::kSyn;
+  return t;
+}
+
+RawRun::RawRun(RawLink& link, const RawRunParams& p, const std::vector<RawHost>& hosts,
+               const std::vector<uint16_t>& ports, ResultSink* sink, RawStats* stats)
+    : link_(link), p_(p), hosts_(hosts), ports_(ports), sink_(sink), stats_(stats),
+      n_(uint64_t{hosts.size()} * ports.size()), perm_(std::max<uint64_t>(n_, 1), p.seed),
+      tmpl_(TemplateFor(link, *p.probe)), port_index_(65536, -1), bits_(n_ / 64 + 1), rtt_(p.timing),
+      frames_(kBatch), spans_(kBatch) {
+  for (uint32_t i = 0; i < hosts.size(); ++i) host_index_.emplace(hosts[i].addr, i);
+  for (uint32_t i = 0; i < ports.size(); ++i) port_index_[ports[i]] = static_cast<int32_t>(i);
+  out_.resize(hosts.size());
+  for (size_t i = 0; i < hosts.size(); ++i) out_[i].addr = hosts[i].addr;
+}
+
+// Index layout: host varies fastest, so neighbouring indices are different
+// hosts; the permutation spreads them further.
+void RawRun::OnFrame(std::span<const uint8_t> frame) {
+  auto r = ParseFrame(frame, &parse_);
+  if (!r) return;
+  const Address& us_addr = link_.route.src;
+  Address them;
+  uint16_t their_port, our_port;
+  if (r->kind == Reply::Kind::kTcp && r->dst == us_addr) {
+    them = r->src, their_port = r->sport, our_port = r->dport;
+  } else if (r->kind == Reply::Kind::kIcmpError && r->quoted.proto == 6 && r->quoted.src == us_addr) {
+    them = r->quoted.dst, their_port = r->quoted.dport, our_port = r->quoted.sport;
+  } else {
+    return;  // not a reply to a TCP probe of ours (the filter lets some through)
+  }
+  unsigned pass = static_cast<uint16_t>(our_port - p_.sport_base);
+  auto h = host_index_.find(them);
+  int32_t port = port_index_[their_port];
+  if (pass >= kMaxPasses || h == host_index_.end() || port < 0) {
+    foreign_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  uint32_t cookie = p_.key->Cookie(them, their_port, us_addr, our_port);
+  std::optional<Verdict> v;
+  if (r->kind == Reply::Kind::kTcp) {
+    if (p_.probe->Matches(*r, cookie)) v = p_.probe->OnTcp(*r);
+  } else if (r->quoted.seq == cookie) {
+    v = p_.probe->OnIcmp(*r);
+  }
+  if (!v) {
+    foreign_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  uint64_t index = uint64_t(port) * hosts_.size() + h->second;
+  uint64_t mask = uint64_t{1} << (index % 64);
+  if (bits_[index / 64].fetch_or(mask) & mask) return;  // a duplicate answer
+  if (r->kind == Reply::Kind::kTcp) tcp_answers_[pass].fetch_add(1, std::memory_order_relaxed);
+  us rtt{0};
+  size_t slot = index % kSamples;
+  if (sample_index_[slot].load(std::memory_order_acquire) == index + 1) {
+    int64_t sent = sample_ns_[slot].load(std::memory_order_relaxed);
+    rtt = std::chrono::duration_cast<us>(Clock::now().time_since_epoch() - std::chrono::nanoseconds(sent));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  queue_.push_back({index, *v, r->ttl, static_cast<uint8_t>(pass), r->src == them, rtt});
+}
+
+void RawRun::Receive() {
+  auto fn = [this](std::span<const uint8_t> f) { OnFrame(f); };
+  while (!rx_done_.load(std::memory_order_relaxed)) link_.rx->Poll(5, fn);
+  link_.rx->Poll(0, fn);
+}
+
+void RawRun::Flush(size_t n) {
+  if (n == 0) return;
+  size_t done = 0;
+  while (done < n) {
+    auto sent = link_.tx->Send(std::span(spans_.data() + done, n - done));
+    if (!sent || *sent == 0) {
+      // The interface queue is full: let it drain rather than lose probes.
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+      if (!sent) break;
+      continue;
+    }
+    done += *sent;
+  }
+  stats_->sent += done;
+  last_send_ = Clock::now();
+}
+
+// Keeps the average rate at the controller's rate since the pass began.
+void RawRun::Pace(size_t n) {
+  paced_ += n;
+  double rate = p_.rate->rate();
+  auto due = pace_start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(paced_ / rate));
+  auto now = Clock::now();
+  if (due > now) std::this_thread::sleep_until(due);
+  else if (now - due > std::chrono::milliseconds(50)) {  // fell behind: do not burst to catch up
+    pace_start_ = now;
+    paced_ = 0;
+  }
+}
+
+void RawRun::SendPass(int pass) {
+  const uint16_t sport = static_cast<uint16_t>(p_.sport_base + pass);
+  const uint64_t count = p_.shard.Size(n_);
+  pace_start_ = Clock::now();
+  paced_ = 0;
+  size_t b = 0;
+  for (uint64_t k = 0; k < count && !Stopped(); ++k) {
+    uint64_t index = perm_(p_.shard.Position(k));
+    if (Answered(index)) continue;
+    const RawHost& host = hosts_[index % hosts_.size()];
+    uint16_t dport = ports_[index / hosts_.size()];
+    uint32_t cookie = p_.key->Cookie(host.addr, dport, link_.route.src, sport);
+    uint8_t* f = frames_[b].data();
+    size_t len = tmpl_.Fill(f, host.addr, sport, dport, cookie, p_.probe->AckFor(cookie));
+    std::memcpy(f, host.next_hop.b.data(), 6);
+    spans_[b] = std::span<const uint8_t>(f, len);
+    size_t slot = index % kSamples;
+    sample_ns_[slot].store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
+    sample_index_[slot].store(index + 1, std::memory_order_release);
+    if (pass > 0) ++stats_->retransmits;
+    if (++b == kBatch) {
+      Flush(b);
+      Pace(b);
+      Drain();
+      b = 0;
+    }
+  }
+  Flush(b);
+}
+
+void RawRun::Drain() {
+  std::vector<Answer> got;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    got.swap(queue_);
+  }
+  for (const Answer& a : got) {
+    HostOutcome& o = out_[a.index % hosts_.size()];
+    PortResult r;
+    r.addr = o.addr;
+    r.port = ports_[a.index / hosts_.size()];
+    r.state = a.verdict.state;
+    r.reason = a.verdict.reason;
+    r.reason_ttl = a.ttl;
+    r.rtt = a.rtt;
+    r.tries = a.pass + 1;
+    if (a.rtt.count() > 0) rtt_.AddSample(a.rtt);
+    if (a.from_host && !o.up) {
+      o.up = true;
+      o.up_reason = a.verdict.reason;
+    }
+    ++stats_->answers;
+    ++answered_;
+    o.ports.push_back(r);
+    if (sink_) sink_->OnPort(r);
+  }
+}
+
+// Waits for the answers to the last probes: until the timeout after the
+// last send (re-read as round-trip samples arrive) or until every pair is
+// answered.
+void RawRun::WaitForAnswers() {
+  const uint64_t total = p_.shard.Size(n_);
+  while (!Stopped() && answered_ < total && Clock::now() < last_send_ + rtt_.Timeout()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    Drain();
+  }
+  Drain();
+}
+
+// Every pair still unanswered after the last pass gets the probe's verdict
+// for silence.
+void RawRun::Finish() {
+  const Verdict silent = p_.probe->OnSilence();
+  const uint64_t count = p_.shard.Size(n_);
+  for (uint64_t k = 0; k < count; ++k) {
+    uint64_t index = perm_(p_.shard.Position(k));
+    if (Answered(index)) continue;
+    HostOutcome& o = out_[index % hosts_.size()];
+    PortResult r;
+    r.addr = o.addr;
+    r.port = ports_[index / hosts_.size()];
+    r.state = silent.state;
+    r.reason = silent.reason;
+    r.tries = static_cast<uint8_t>(stats_->passes);
+    o.ports.push_back(r);
+    if (sink_) sink_->OnPort(r);
+  }
+}
+
+std::vector<HostOutcome> RawRun::Run() {
+  std::thread rx([this] { Receive(); });
+  const int max_passes = std::min(p_.timing.max_retries + 1, kMaxPasses);
+  uint64_t drops_before = link_.rx->kernel_drops();
+  for (int pass = 0; pass < max_passes && !Stopped(); ++pass) {
+    SendPass(pass);
+    ++stats_->passes;
+    WaitForAnswers();
+    uint64_t answered = answered_;
+    uint64_t drops = link_.rx->kernel_drops() - drops_before;
+    drops_before += drops;
+    stats_->ring_drops += drops;
+    // The share of answered pairs that needed this retransmission is the
+    // loss the previous pass suffered.
+    uint64_t late = pass > 0 ? tcp_answers_[pass].load() : 0;
+    p_.rate->OnEpoch(answered, late, drops);
+    // Stop when nothing is left, or when a retransmission pass recovered
+    // nothing: what is still silent is silent on purpose (filtered).
+    if (answered == p_.shard.Size(n_)) break;
+    if (pass > 0 && late == 0 && drops == 0) break;
+  }
+  rx_done_ = true;
+  rx.join();
+  Drain();
+  if (!Stopped()) Finish();
+  stats_->foreign += foreign_.load();
+  stats_->parse.parsed += parse_.parsed;
+  stats_->parse.truncated += parse_.truncated;
+  stats_->parse.malformed += parse_.malformed;
+  stats_->parse.unsupported += parse_.unsupported;
+  stats_->parse.bad_quote += parse_.bad_quote;
+  for (HostOutcome& o : out_) {
+    o.latency = rtt_.srtt();
+    std::sort(o.ports.begin(), o.ports.end(), [](const PortResult& a, const PortResult& b) { return a.port < b.port; });
+  }
+  return std::move(out_);
+}
+
+}  // namespace
+
+Result<std::vector<HostOutcome>> RunRaw(RawLink& link, const RawRunParams& params,
+                                        const std::vector<RawHost>& hosts, const std::vector<uint16_t>& ports,
+                                        ResultSink* sink, RawStats* stats) {
+  if (hosts.empty() || ports.empty()) return std::vector<HostOutcome>(hosts.size());
+  auto run = std::make_unique<RawRun>(link, params, hosts, ports, sink, stats);
+  return run->Run();
+}
+
+}  // namespace tj

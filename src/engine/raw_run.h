@@ -1,0 +1,75 @@
+// One raw-packet scan of a host group over one interface: the control
+// thread sends every (host, port) pair in the order of a keyed permutation
+// and then retransmits, pass after pass, only the pairs still unanswered;
+// a receive thread reads replies from the capture ring and recognises ours
+// by recomputing the cookie. The two share no per-probe state: only the
+// cookie key, a bitmap of answered pairs, a queue of results and counters.
+//
+// The scan ends when a retransmission pass brings no new TCP answer (all
+// loss has been recovered) or the retries are spent, as soon as that last
+// pass's wait is over.
+// Thread-safety: RunRaw runs on the calling thread and starts one receive
+// thread for its duration; the sink is called on the calling thread.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "core/mac.h"
+#include "core/scan_result.h"
+#include "engine/connect_engine.h"
+#include "engine/cookie.h"
+#include "engine/permutation.h"
+#include "engine/rate_control.h"
+#include "engine/timing.h"
+#include "net/capture.h"
+#include "net/packet.h"
+#include "net/route.h"
+#include "probes/tcp_probe.h"
+
+namespace tj {
+
+// One interface and address family, opened while still privileged.
+struct RawLink {
+  RouteInfo route;
+  std::unique_ptr<CaptureRing> rx;
+  std::unique_ptr<PacketSender> tx;
+};
+
+struct RawHost {
+  Address addr;
+  MacAddr next_hop;  // the MAC frames to this host are sent to
+};
+
+struct RawStats {
+  uint64_t sent = 0;
+  uint64_t retransmits = 0;
+  uint64_t answers = 0;      // replies recognised as answers to our probes
+  uint64_t foreign = 0;      // parsed replies that were not ours (bad cookie, unknown pair)
+  uint64_t ring_drops = 0;   // frames the capture ring lost
+  uint64_t passes = 0;
+  ParseStats parse;
+};
+
+struct RawRunParams {
+  const TcpProbe* probe = nullptr;
+  const CookieKey* key = nullptr;
+  Timing timing;
+  uint64_t seed = 1;
+  Shard shard;
+  uint16_t sport_base = 40000;     // source port of pass k is sport_base + k
+  const std::atomic<bool>* stop = nullptr;
+  RateController* rate = nullptr;  // kept across host groups
+};
+
+// The most passes (first try plus retransmissions) a scan can make: each
+// pass has its own source port.
+constexpr int kMaxPasses = 52;
+
+// REQUIRES: every host has link.route's address family.
+Result<std::vector<HostOutcome>> RunRaw(RawLink& link, const RawRunParams& params,
+                                        const std::vector<RawHost>& hosts, const std::vector<uint16_t>& ports,
+                                        ResultSink* sink, RawStats* stats);
+
+}  // namespace tj

@@ -1,0 +1,58 @@
+// Raw frames in and out of one interface through AF_PACKET.
+//
+// CaptureRing receives through a memory-mapped TPACKET_V3 ring, so the
+// kernel fills blocks of frames without a system call per packet, and a
+// classic BPF filter (compiled from a tcpdump-style expression by libpcap)
+// runs in the kernel so only candidate replies are copied at all. Outgoing
+// frames are not captured (PACKET_IGNORE_OUTGOING).
+//
+// PacketSender sends whole Ethernet frames, many per system call (sendmmsg).
+// Thread-safety: one thread per object; a CaptureRing and a PacketSender may
+// be used concurrently from different threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace tj {
+
+class CaptureRing {
+ public:
+  // REQUIRES: CAP_NET_RAW (or root) at the time of the call.
+  static Result<std::unique_ptr<CaptureRing>> Open(int ifindex, std::string_view bpf_expr,
+                                                   size_t ring_bytes = 32u << 20);
+  ~CaptureRing();
+  // Waits up to timeout_ms for frames and calls fn for each; returns how many.
+  int Poll(int timeout_ms, const std::function<void(std::span<const uint8_t>)>& fn);
+  // Frames the kernel dropped because the ring was full (PACKET_STATISTICS).
+  uint64_t kernel_drops();
+
+ private:
+  CaptureRing() = default;
+  int fd_ = -1;
+  uint8_t* map_ = nullptr;
+  size_t map_len_ = 0, block_size_ = 0, block_count_ = 0, next_block_ = 0;
+  uint64_t drops_ = 0;
+};
+
+class PacketSender {
+ public:
+  // REQUIRES: CAP_NET_RAW (or root) at the time of the call.
+  static Result<std::unique_ptr<PacketSender>> Open(int ifindex);
+  ~PacketSender();
+  // Sends every frame; returns how many the kernel took (it may refuse some
+  // when its queue is full: the caller retries those later). Never blocks.
+  Result<size_t> Send(std::span<const std::span<const uint8_t>> frames);
+
+ private:
+  PacketSender() = default;
+  int fd_ = -1;
+  int ifindex_ = 0;
+};
+
+}  // namespace tj

@@ -1,0 +1,91 @@
+// The lab tests' view of tests/lab/lab.sh: an RAII handle on one lab (two
+// network namespaces, real listeners, nftables rules), the truth it defines
+// for every TCP port, and a way to run a command inside the scanner's
+// namespace with its output captured.
+//
+// Paths come from CMake (TOJIMARI_BIN, LAB_SH, LAB_LISTEN_BIN compile
+// definitions) and can be overridden by environment variables of the same
+// names, so the binary can test another build of the scanner.
+// Thread-safety: none; one test owns one Lab.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace tjlab {
+
+struct RunResult {
+  int exit_code = -1;       // -1 when killed by a signal or on timeout
+  bool timed_out = false;
+  std::string out;          // everything written to stdout
+  std::string err;          // everything written to stderr
+  double seconds = 0;       // wall time from fork to exit
+};
+
+// Runs argv (argv[0] searched in PATH) with stdin from /dev/null; kills it
+// (and only it) with SIGKILL when the timeout expires.
+RunResult Run(const std::vector<std::string>& argv, std::chrono::seconds timeout);
+
+// Path of the scanner, lab.sh and lab_listen, each overridable by env.
+std::string ScannerBin();
+std::string LabScript();
+std::string ListenBin();
+
+// True when lab tests must fail rather than skip if the lab is unavailable.
+bool InCi();
+
+struct LabOptions {
+  int loss_pct = 0;  // packet loss each way on the target's veth, in percent
+};
+
+// What the lab makes of a TCP port.
+enum class Truth { kOpen, kClosed, kDropped, kRejected };
+
+struct PortRange {
+  int lo = 0, hi = -1;
+  bool Contains(int p) const { return p >= lo && p <= hi; }
+  int size() const { return hi - lo + 1; }
+};
+
+class Lab {
+ public:
+  // Brings a fresh lab up. Returns nullptr and sets *why when that is not
+  // possible here (not root, no namespaces, missing binaries).
+  static std::unique_ptr<Lab> Up(const LabOptions& opts, std::string* why);
+  ~Lab();  // lab.sh down: namespaces, veths and our listeners go away
+  Lab(const Lab&) = delete;
+  Lab& operator=(const Lab&) = delete;
+
+  const std::string& Fact(const std::string& key) const;  // a LAB_* value
+  const std::string& scanner_ns() const { return Fact("LAB_SCANNER_NS"); }
+  const std::string& target_ns() const { return Fact("LAB_TARGET_NS"); }
+  const std::set<int>& open_tcp() const { return open_tcp_; }
+  const PortRange& dropped() const { return dropped_; }
+  const PortRange& rejected() const { return rejected_; }
+  const PortRange& spare() const { return spare_; }  // closed, free for tests
+  Truth TcpTruth(int port) const;
+
+  RunResult RunInScanner(const std::vector<std::string>& argv,
+                         std::chrono::seconds timeout = std::chrono::seconds(120)) const;
+  // Starts a listener in the target on ports after delay_s seconds (0: now,
+  // and returns once it is listening).
+  bool Listen(const std::vector<int>& ports, int delay_s) const;
+  // TCP and UDP packets the target has received (DNS excluded).
+  uint64_t Probes() const;
+
+ private:
+  explicit Lab(std::string name) : name_(std::move(name)) {}
+  bool ParseFacts(const std::string& text, std::string* why);
+
+  std::string name_;
+  std::map<std::string, std::string> facts_;
+  std::set<int> open_tcp_;
+  PortRange dropped_, rejected_, spare_;
+};
+
+}  // namespace tjlab

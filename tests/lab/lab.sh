@@ -1,0 +1,322 @@
+#!/usr/bin/env bash
+# lab.sh: tojimari's test lab. Two network namespaces joined by one veth pair:
+# the scanner's and the target's. The target runs real listeners and nftables
+# rules, so every port has a known truth (open, closed, dropped, rejected).
+#
+#   lab.sh up NAME [--loss PCT] [--loss-probe PCT] [--loss-reply PCT]
+#                  [--ports P,P,...] [--listen-bin PATH] [--anyip] [--owner PID]
+#       Builds the lab and prints its facts as KEY=VALUE lines (eval-able).
+#       --owner: the process the lab belongs to, for sweep.
+#   lab.sh down NAME          Tears it down; safe to repeat.
+#   lab.sh env NAME           Prints the facts again.
+#   lab.sh listen NAME [--delay SEC] PORT...
+#       Starts one more listener in the target (after SEC seconds, in the
+#       background); down kills it too.
+#   lab.sh probes NAME        TCP+UDP packets the target has received so far
+#                             (not counting DNS to 53/udp).
+#   lab.sh sweep              Tears down labs whose --owner process is gone
+#                             (left behind by a test killed on timeout).
+#
+# NAME is a short unique id ([a-z0-9], at most 11 characters, e.g. a PID):
+# namespaces and interfaces are tjs<NAME> (scanner) and tjt<NAME> (target),
+# which keeps names within Linux's 15-character limit and lets parallel runs
+# coexist. The lab never touches the host's own network: the scanner's only
+# routes lead into the target namespace, which does not forward.
+#
+# Also usable as a library: `source lab.sh` defines lab_up/lab_down/... and
+# runs nothing.
+
+LAB_STATE_ROOT=${LAB_STATE_ROOT:-/tmp/tojimari-lab}
+LAB_SCANNER_IP4=198.18.0.1
+LAB_TARGET_IP4=198.18.0.2
+LAB_SCANNER_IP6=2001:2::1
+LAB_TARGET_IP6=2001:2::2
+LAB_DROP_TCP=40000-41999     # nftables drop: filtered, no-response
+LAB_REJECT_TCP=42000-42499   # nftables reject admin-prohibited (ICMP rate-limited)
+LAB_SPARE_TCP=50000-50999    # always closed; tests start their own listeners here
+# Listeners cover both ends of the port space and both edges of the filtered
+# ranges (39999, 42500), where off-by-one errors in a scanner show first.
+LAB_FIXED_TCP="1 21 22 25 53 80 110 143 443 993 3306 5432 6379 8080 8443 27017 33080 39999 42500 60000 65535"
+LAB_RANDOM_COUNT=4
+
+_lab_die() { echo "lab.sh: $*" >&2; return 1; }
+# Setup steps run in a subshell and use this instead of errexit, which bash
+# silently ignores when the caller tests the result (`if lab_up ...`).
+_lab_must() { "$@" || { echo "lab.sh: failed: $*" >&2; exit 1; }; }
+
+_lab_names() {  # sets the per-lab names from NAME
+  local name=$1
+  [[ $name =~ ^[a-z0-9]{1,11}$ ]] || { _lab_die "NAME must be 1-11 chars of [a-z0-9], got '$name'"; return 1; }
+  LAB_NAME=$name
+  LAB_SCANNER_NS=tjs$name LAB_TARGET_NS=tjt$name
+  LAB_SCANNER_IF=tjs$name LAB_TARGET_IF=tjt$name
+  LAB_STATE=$LAB_STATE_ROOT/$name
+}
+
+_lab_in_range() {  # PORT LO-HI
+  local p=$1 lo=${2%-*} hi=${2#*-}
+  ((p >= lo && p <= hi))
+}
+
+# A few random high ports per run, so a scanner cannot pass by accident on a
+# fixed list; they avoid the filtered and spare ranges and the fixed ports.
+_lab_random_ports() {
+  local out=() p
+  while ((${#out[@]} < LAB_RANDOM_COUNT)); do
+    p=$(( (RANDOM * 32768 + RANDOM) % 55000 + 10000 ))
+    _lab_in_range "$p" 40000-42500 && continue
+    _lab_in_range "$p" "$LAB_SPARE_TCP" && continue
+    [[ " $LAB_FIXED_TCP ${out[*]} " == *" $p "* ]] && continue
+    out+=("$p")
+  done
+  echo "${out[*]}"
+}
+
+_lab_net() {  # namespaces, veth, addresses, routes
+  _lab_must ip netns add "$LAB_SCANNER_NS"
+  _lab_must ip netns add "$LAB_TARGET_NS"
+  # Created straight inside the namespaces: never visible in the host's.
+  _lab_must ip -n "$LAB_SCANNER_NS" link add name "$LAB_SCANNER_IF" type veth \
+    peer name "$LAB_TARGET_IF" netns "$LAB_TARGET_NS"
+  _lab_must ip netns exec "$LAB_TARGET_NS" sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
+  local ns
+  for ns in "$LAB_SCANNER_NS" "$LAB_TARGET_NS"; do _lab_must ip -n "$ns" link set lo up; done
+  _lab_must ip -n "$LAB_SCANNER_NS" addr add "$LAB_SCANNER_IP4/24" dev "$LAB_SCANNER_IF"
+  _lab_must ip -n "$LAB_SCANNER_NS" addr add "$LAB_SCANNER_IP6/64" dev "$LAB_SCANNER_IF" nodad
+  _lab_must ip -n "$LAB_TARGET_NS" addr add "$LAB_TARGET_IP4/24" dev "$LAB_TARGET_IF"
+  _lab_must ip -n "$LAB_TARGET_NS" addr add "$LAB_TARGET_IP6/64" dev "$LAB_TARGET_IF" nodad
+  _lab_must ip -n "$LAB_SCANNER_NS" link set "$LAB_SCANNER_IF" up
+  _lab_must ip -n "$LAB_TARGET_NS" link set "$LAB_TARGET_IF" up
+  # Tools that want a gateway find one, and every stray packet dies in the
+  # target namespace (no route out, no forwarding).
+  _lab_must ip -n "$LAB_SCANNER_NS" route add default via "$LAB_TARGET_IP4"
+  _lab_must ip -n "$LAB_SCANNER_NS" -6 route add default via "$LAB_TARGET_IP6"
+  if [[ $LAB_ANYIP == 1 ]]; then  # the target answers for all of 198.19.0.0/16
+    _lab_must ip -n "$LAB_TARGET_NS" route add local 198.19.0.0/16 dev lo
+  fi
+  # Name lookups inside the scanner namespace go to the target, whose closed
+  # port 53/udp refuses at once: an unresolvable name fails fast and no query
+  # ever leaves the lab (ip netns exec bind-mounts /etc/netns/NS/resolv.conf).
+  _lab_must mkdir -p "/etc/netns/$LAB_SCANNER_NS"
+  _lab_must printf 'nameserver %s\noptions timeout:1 attempts:1\n' "$LAB_TARGET_IP4" \
+    >"/etc/netns/$LAB_SCANNER_NS/resolv.conf"
+}
+
+_lab_firewall() {  # the target's filtered ranges and optional loss
+  _lab_must ip netns exec "$LAB_TARGET_NS" nft -f - <<EOF
+table inet tjlab {
+  chain input {
+    type filter hook input priority 0; policy accept;
+    tcp dport $LAB_DROP_TCP drop
+    tcp dport $LAB_REJECT_TCP reject with icmpx type admin-prohibited
+  }
+}
+# Counts what a scan sends (lab.sh probes), whatever its destination and
+# before any loss. DNS lookups the lab points here are not scanning.
+table netdev tjedge {
+  counter probes { }
+  chain ingress {
+    type filter hook ingress device "$LAB_TARGET_IF" priority -10; policy accept;
+    meta l4proto tcp counter name "probes"
+    udp dport != 53 counter name "probes"
+  }
+}
+EOF
+  ((LAB_LOSS_PROBE > 0 || LAB_LOSS_REPLY > 0)) || return 0
+  # Loss hits IP payloads only: a lost ARP/ND packet would stall the whole
+  # link for a second, which is a different fault from per-packet loss.
+  _lab_must ip netns exec "$LAB_TARGET_NS" nft -f - <<EOF
+table netdev tjloss {
+  chain probe_loss {
+    type filter hook ingress device "$LAB_TARGET_IF" priority 0; policy accept;
+    meta l4proto { tcp, udp, icmp } numgen random mod 100 < $LAB_LOSS_PROBE counter drop
+    icmpv6 type { destination-unreachable, time-exceeded, echo-request, echo-reply } numgen random mod 100 < $LAB_LOSS_PROBE counter drop
+  }
+  chain reply_loss {
+    type filter hook egress device "$LAB_TARGET_IF" priority 0; policy accept;
+    meta l4proto { tcp, udp, icmp } numgen random mod 100 < $LAB_LOSS_REPLY counter drop
+    icmpv6 type { destination-unreachable, time-exceeded, echo-request, echo-reply } numgen random mod 100 < $LAB_LOSS_REPLY counter drop
+  }
+}
+EOF
+}
+
+# Starts lab_listen in the target; records its PID for down. `ip netns exec`
+# execs the program itself, so $! is the listener's own PID.
+_lab_start_listener() {  # DELAY PORT...
+  local delay=$1; shift
+  local log
+  log=$(mktemp "$LAB_STATE/listen.XXXXXX")
+  if ((delay > 0)); then
+    (sleep "$delay"; exec ip netns exec "$LAB_TARGET_NS" "$LAB_LISTEN_BIN" "$@") >"$log" 2>&1 </dev/null &
+    echo $! >>"$LAB_STATE/pids"
+    return 0
+  fi
+  ip netns exec "$LAB_TARGET_NS" "$LAB_LISTEN_BIN" "$@" >"$log" 2>&1 </dev/null &
+  local pid=$! i
+  echo "$pid" >>"$LAB_STATE/pids"
+  for ((i = 0; i < 100; i++)); do
+    grep -q '^ready$' "$log" && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  _lab_die "listener did not start: $(cat "$log")"
+}
+
+_lab_sanity() {  # the lab must be reachable over both families before use
+  local addr
+  for addr in "$LAB_TARGET_IP4" "$LAB_TARGET_IP6"; do
+    ip netns exec "$LAB_SCANNER_NS" timeout 5 bash -c "exec 3<>/dev/tcp/$addr/22" 2>/dev/null ||
+      { _lab_die "scanner namespace cannot reach $addr port 22"; return 1; }
+  done
+}
+
+_lab_mac() { ip -n "$1" -br link show dev "$2" | awk '{print $3}'; }
+
+_lab_write_env() {
+  local open
+  open=$(tr ' ' '\n' <<<"$LAB_OPEN" | sort -n | paste -sd,)
+  cat >"$LAB_STATE/env" <<EOF
+LAB_NAME=$LAB_NAME
+LAB_SCANNER_NS=$LAB_SCANNER_NS
+LAB_TARGET_NS=$LAB_TARGET_NS
+LAB_SCANNER_IF=$LAB_SCANNER_IF
+LAB_TARGET_IF=$LAB_TARGET_IF
+LAB_SCANNER_MAC=$(_lab_mac "$LAB_SCANNER_NS" "$LAB_SCANNER_IF")
+LAB_TARGET_MAC=$(_lab_mac "$LAB_TARGET_NS" "$LAB_TARGET_IF")
+LAB_SCANNER_IP4=$LAB_SCANNER_IP4
+LAB_TARGET_IP4=$LAB_TARGET_IP4
+LAB_SCANNER_IP6=$LAB_SCANNER_IP6
+LAB_TARGET_IP6=$LAB_TARGET_IP6
+LAB_OPEN_TCP=$open
+LAB_DROP_TCP=$LAB_DROP_TCP
+LAB_REJECT_TCP=$LAB_REJECT_TCP
+LAB_SPARE_TCP=$LAB_SPARE_TCP
+LAB_LOSS_PROBE=$LAB_LOSS_PROBE
+LAB_LOSS_REPLY=$LAB_LOSS_REPLY
+LAB_LISTEN_BIN=$LAB_LISTEN_BIN
+LAB_OWNER=$LAB_OWNER
+EOF
+}
+
+_lab_parse_up_opts() {
+  LAB_LOSS_PROBE=0 LAB_LOSS_REPLY=0 LAB_ANYIP=0 LAB_OPEN="" LAB_OWNER=""
+  LAB_LISTEN_BIN=${LAB_LISTEN_BIN:-}
+  while (($#)); do
+    case $1 in
+      --loss) LAB_LOSS_PROBE=$2 LAB_LOSS_REPLY=$2; shift 2 ;;
+      --loss-probe) LAB_LOSS_PROBE=$2; shift 2 ;;
+      --loss-reply) LAB_LOSS_REPLY=$2; shift 2 ;;
+      --ports) LAB_OPEN=${2//,/ }; shift 2 ;;
+      --listen-bin) LAB_LISTEN_BIN=$2; shift 2 ;;
+      --anyip) LAB_ANYIP=1; shift ;;
+      --owner) LAB_OWNER=$2; shift 2 ;;
+      *) _lab_die "unknown option '$1'"; return 1 ;;
+    esac
+  done
+  [[ $LAB_LOSS_PROBE =~ ^[0-9]+$ && $LAB_LOSS_REPLY =~ ^[0-9]+$ ]] ||
+    { _lab_die "loss must be a whole percentage"; return 1; }
+  [[ -x $LAB_LISTEN_BIN ]] ||
+    { _lab_die "no listener binary: pass --listen-bin or set LAB_LISTEN_BIN (got '$LAB_LISTEN_BIN')"; return 1; }
+  LAB_LISTEN_BIN=$(readlink -f "$LAB_LISTEN_BIN")
+  [[ -n $LAB_OPEN ]] || LAB_OPEN="$LAB_FIXED_TCP $(_lab_random_ports)"
+}
+
+# Runs in a subshell: _lab_must exits it at the first failing step.
+_lab_setup() {
+  # shellcheck disable=SC2086  # the port list is meant to split
+  _lab_net && _lab_firewall && _lab_start_listener 0 $LAB_OPEN && _lab_sanity && _lab_write_env
+}
+
+lab_up() {  # NAME [options]
+  _lab_names "$1" || return 1; shift
+  _lab_parse_up_opts "$@" || return 1
+  [[ $(id -u) == 0 ]] || { _lab_die "must run as root"; return 1; }
+  if [[ -e $LAB_STATE ]] || ip netns list | grep -qwE "$LAB_SCANNER_NS|$LAB_TARGET_NS"; then
+    _lab_die "lab '$LAB_NAME' already exists; run: lab.sh down $LAB_NAME"; return 1
+  fi
+  mkdir -p "$LAB_STATE"
+  local name=$LAB_NAME
+  # Interrupted or failed setup must leave nothing behind.
+  trap 'lab_down "$name" >/dev/null 2>&1; exit 130' INT TERM
+  if ! (_lab_setup); then
+    lab_down "$name" >/dev/null 2>&1
+    trap - INT TERM
+    _lab_die "setting up lab '$name' failed; cleaned up"; return 1
+  fi
+  trap - INT TERM
+  cat "$LAB_STATE/env"
+}
+
+# Only a PID that still runs our listener (or the delaying subshell of
+# lab.sh) is ours; never signal whatever process reused the number.
+_lab_is_ours() { grep -qaE 'lab_listen|lab\.sh' "/proc/$1/cmdline" 2>/dev/null; }
+
+_lab_kill_ours() {
+  local pid=$1 i
+  _lab_is_ours "$pid" || return 0
+  kill -TERM "$pid" 2>/dev/null
+  for ((i = 0; i < 100; i++)); do _lab_is_ours "$pid" || return 0; sleep 0.02; done
+  kill -KILL "$pid" 2>/dev/null
+}
+
+lab_down() {  # NAME; idempotent
+  _lab_names "$1" || return 1
+  local pid
+  if [[ -f $LAB_STATE/pids ]]; then
+    while read -r pid; do [[ $pid =~ ^[0-9]+$ ]] && _lab_kill_ours "$pid"; done <"$LAB_STATE/pids"
+  fi
+  # Deleting a namespace deletes the veth pair inside it.
+  ip netns del "$LAB_SCANNER_NS" 2>/dev/null
+  ip netns del "$LAB_TARGET_NS" 2>/dev/null
+  rm -rf "/etc/netns/$LAB_SCANNER_NS" "$LAB_STATE"
+  rmdir /etc/netns 2>/dev/null  # only if no other lab still uses it
+  return 0
+}
+
+lab_env() {  # NAME
+  _lab_names "$1" || return 1
+  [[ -f $LAB_STATE/env ]] || { _lab_die "no lab '$1'"; return 1; }
+  cat "$LAB_STATE/env"
+}
+
+lab_listen() {  # NAME [--delay SEC] PORT...
+  _lab_names "$1" || return 1; shift
+  local delay=0
+  [[ ${1:-} == --delay ]] && { delay=$2; shift 2; }
+  [[ -f $LAB_STATE/env ]] || { _lab_die "no lab '$LAB_NAME'"; return 1; }
+  LAB_LISTEN_BIN=$(sed -n 's/^LAB_LISTEN_BIN=//p' "$LAB_STATE/env")
+  _lab_start_listener "$delay" "$@"
+}
+
+lab_probes() {  # NAME
+  _lab_names "$1" || return 1
+  ip netns exec "$LAB_TARGET_NS" nft list counter netdev tjedge probes | awk '$1 == "packets" {print $2}'
+}
+
+lab_sweep() {
+  local env owner
+  for env in "$LAB_STATE_ROOT"/*/env; do
+    [[ -f $env ]] || continue
+    owner=$(sed -n 's/^LAB_OWNER=//p' "$env")
+    [[ $owner =~ ^[0-9]+$ && ! -e /proc/$owner ]] || continue
+    echo "lab.sh: sweeping $(basename "$(dirname "$env")") (owner $owner is gone)" >&2
+    lab_down "$(basename "$(dirname "$env")")"
+  done
+  return 0
+}
+
+_lab_main() {
+  local cmd=${1:-} ; shift || true
+  case $cmd in
+    up|down|env|listen|probes)
+      [[ $# -ge 1 ]] || { _lab_die "usage: lab.sh $cmd NAME ..."; return 2; }
+      "lab_$cmd" "$@" ;;
+    sweep) lab_sweep ;;
+    *) sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; return 2 ;;
+  esac
+}
+
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+  _lab_main "$@"
+fi
