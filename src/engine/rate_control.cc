@@ -21,4 +21,23 @@ void RateController::OnEpoch(uint64_t answers, uint64_t retransmit_answers, uint
   }
 }
 
+void RateController::OnDelivery(double share, double achieved_rate, uint64_t ring_drops) {
+  // Answers arrive in lumps (the capture ring hands over blocks), so one
+  // epoch's share is noisy: judge a moving average, clamped to 1.
+  share = std::min(share, 1.0);
+  smoothed_ = epochs_++ ? 0.7 * smoothed_ + 0.3 * share : share;
+  best_share_ = std::max(best_share_, smoothed_);
+  // Below 5 % answered nothing can be told from noise (a mostly filtered
+  // target); only our own ring overflowing is a clear signal then.
+  bool congested = ring_drops > 0 || (best_share_ > 0.05 && smoothed_ < 0.7 * best_share_);
+  if (congested) {
+    rate_ = std::max(floor_, rate_ / 2);
+    ++cuts_;
+    best_share_ = smoothed_ = share;  // judge the new rate on its own
+    epochs_ = 1;
+  } else {
+    rate_ = std::min({ceiling_, rate_ * 1.25, std::max(rate_, achieved_rate * 2)});
+  }
+}
+
 }  // namespace tj

@@ -22,11 +22,20 @@ class RateController {
   // Reports an epoch: TCP answers seen, how many answered a retransmission,
   // and frames dropped by the capture ring.
   void OnEpoch(uint64_t answers, uint64_t retransmit_answers, uint64_t ring_drops);
+  // Reports one short epoch inside a pass: the share of probes answered
+  // (answers this epoch / probes sent the epoch before) against the best
+  // share seen. A falling share at a higher rate means probes or answers
+  // are being lost to queues: cut. Otherwise grow, but never far beyond
+  // the rate actually achieved (a sender that cannot go faster must not
+  // pile up a target it cannot reach).
+  void OnDelivery(double share, double achieved_rate, uint64_t ring_drops);
   double rate() const { return rate_; }
   uint64_t cuts() const { return cuts_; }
 
  private:
   double rate_, floor_, ceiling_;
+  double best_share_ = 0, smoothed_ = 0;
+  uint64_t epochs_ = 0;
   uint64_t cuts_ = 0;
 };
 

@@ -28,3 +28,36 @@ TEST(RateControl, HeavyLossOrRingDropsHalveToFloor) {
 }
 
 }  // namespace tj
+
+namespace tj {
+
+TEST(RateControl, InPassGrowsWhileTheShareHolds) {
+  RateController r(20000, 100, 1000000);
+  for (int i = 0; i < 10; ++i) r.OnDelivery(0.96, r.rate(), 0);
+  EXPECT_GT(r.rate(), 100000);
+  EXPECT_EQ(r.cuts(), 0u);
+}
+
+TEST(RateControl, InPassGrowthIsBoundByWhatWasAchieved) {
+  RateController r(20000, 100, 1000000);
+  for (int i = 0; i < 20; ++i) r.OnDelivery(0.96, 30000, 0);
+  EXPECT_LE(r.rate(), 60000);
+}
+
+TEST(RateControl, InPassFallingShareCuts) {
+  RateController r(100000, 100, 1000000);
+  for (int i = 0; i < 5; ++i) r.OnDelivery(0.9, 100000, 0);
+  double before = r.rate();
+  for (int i = 0; i < 5 && r.cuts() == 0; ++i) r.OnDelivery(0.3, before, 0);
+  EXPECT_EQ(r.cuts(), 1u);
+  EXPECT_LT(r.rate(), before);
+}
+
+TEST(RateControl, InPassMostlyFilteredTargetIsNotCongestion) {
+  RateController r(20000, 100, 200000);
+  for (int i = 0; i < 30; ++i) r.OnDelivery(i % 2 ? 0.01 : 0.0, r.rate(), 0);
+  EXPECT_EQ(r.cuts(), 0u);
+  EXPECT_EQ(r.rate(), 200000);
+}
+
+}  // namespace tj

@@ -43,6 +43,7 @@ class RawRun {
   void Flush(size_t n);
   void Pace(size_t n);
   void WaitForAnswers();
+  void Adapt(Clock::time_point now);
   void Drain();
   void Finish();
 
@@ -65,6 +66,10 @@ class RawRun {
   std::vector<Answer> queue_;  // guarded by mu_
   std::atomic<bool> rx_done_{false};
   std::atomic<uint64_t> foreign_{0};
+  std::atomic<uint64_t> rx_answers_{0};  // every answer recognised, for the in-pass rate epochs
+  // In-pass rate epochs (control thread only).
+  Clock::time_point epoch_start_;
+  uint64_t epoch_sent_ = 0, prev_epoch_sent_ = 0, epoch_answers_base_ = 0, epoch_drops_base_ = 0;
   ParseStats parse_;  // receive thread only until joined
   RttEstimator rtt_;
   std::vector<HostOutcome> out_;
@@ -133,6 +138,7 @@ void RawRun::OnFrame(std::span<const uint8_t> frame) {
   uint64_t mask = uint64_t{1} << (index % 64);
   if (bits_[index / 64].fetch_or(mask) & mask) return;  // a duplicate answer
   if (r->kind == Reply::Kind::kTcp) tcp_answers_[pass].fetch_add(1, std::memory_order_relaxed);
+  rx_answers_.fetch_add(1, std::memory_order_relaxed);
   us rtt{0};
   size_t slot = index % kSamples;
   if (sample_index_[slot].load(std::memory_order_acquire) == index + 1) {
@@ -182,8 +188,11 @@ void RawRun::Pace(size_t n) {
 void RawRun::SendPass(int pass) {
   const uint16_t sport = static_cast<uint16_t>(p_.sport_base + pass);
   const uint64_t count = p_.shard.Size(n_);
-  pace_start_ = Clock::now();
+  pace_start_ = epoch_start_ = Clock::now();
   paced_ = 0;
+  epoch_sent_ = prev_epoch_sent_ = 0;
+  epoch_answers_base_ = rx_answers_.load();
+  epoch_drops_base_ = link_.rx->kernel_drops();
   size_t b = 0;
   for (uint64_t k = 0; k < count && !Stopped(); ++k) {
     uint64_t index = perm_(p_.shard.Position(k));
@@ -201,12 +210,34 @@ void RawRun::SendPass(int pass) {
     if (pass > 0) ++stats_->retransmits;
     if (++b == kBatch) {
       Flush(b);
+      epoch_sent_ += b;
       Pace(b);
       Drain();
+      Adapt(Clock::now());
       b = 0;
     }
   }
   Flush(b);
+}
+
+// Every epoch (two round trips, at least 20 ms, so the answers to one
+// epoch's probes arrive in the next) the rate controller sees how many
+// probes were answered.
+void RawRun::Adapt(Clock::time_point now) {
+  auto len = std::max<Clock::duration>(std::chrono::milliseconds(20), 2 * rtt_.srtt());
+  if (now - epoch_start_ < len) return;
+  uint64_t answers = rx_answers_.load(std::memory_order_relaxed);
+  uint64_t drops = link_.rx->kernel_drops();
+  if (prev_epoch_sent_ >= 200) {
+    double share = static_cast<double>(answers - epoch_answers_base_) / prev_epoch_sent_;
+    double achieved = epoch_sent_ / std::chrono::duration<double>(now - epoch_start_).count();
+    p_.rate->OnDelivery(share, achieved, drops - epoch_drops_base_);
+  }
+  prev_epoch_sent_ = epoch_sent_;
+  epoch_sent_ = 0;
+  epoch_answers_base_ = answers;
+  epoch_drops_base_ = drops;
+  epoch_start_ = now;
 }
 
 void RawRun::Drain() {

@@ -70,11 +70,11 @@ bool WalkDatagram(std::span<const uint8_t> data, uint32_t seq, const std::functi
 }  // namespace
 
 Request::Request(uint16_t type, uint16_t flags) {
-  dump_ = (flags & NLM_F_DUMP) == NLM_F_DUMP;
+  const bool dump = (flags & NLM_F_DUMP) == NLM_F_DUMP;
   // A plain request is acknowledged so the reply loop knows when it is over.
   nlmsghdr h{};
   h.nlmsg_type = type;
-  h.nlmsg_flags = static_cast<uint16_t>(flags | NLM_F_REQUEST | (dump_ ? 0 : NLM_F_ACK));
+  h.nlmsg_flags = static_cast<uint16_t>(flags | NLM_F_REQUEST | (dump ? 0 : NLM_F_ACK));
   Append(&h, sizeof h);
 }
 

@@ -30,12 +30,10 @@ class Request {
   void Attr(uint16_t type, const void* data, size_t len);
   // Finishes the length and sequence fields and returns the bytes to send.
   std::span<const uint8_t> Finish(uint32_t seq);
-  bool dump() const { return dump_; }
 
  private:
   void Append(const void* p, size_t len);
   std::vector<uint8_t> buf_;
-  bool dump_ = false;
 };
 
 // One reply message: its type and payload (family header + attributes).
