@@ -6,9 +6,12 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config          # build
   libfmt-dev nlohmann-json3-dev             # formatting, JSON output
+  libpcap-dev                               # compiles capture filters into kernel BPF
   libgtest-dev libgmock-dev                 # unit tests
   clang libclang-rt-14-dev                  # libFuzzer targets
   iproute2 nftables procps                  # the test lab: namespaces, veth, filtering
+  iptables libnetfilter-queue-dev           # the lab's delay line (NFQUEUE)
+  libcap2-bin util-linux                    # setcap and setpriv: the least-privilege tests
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(nmap masscan zmap)             # the peers the benchmarks compare against

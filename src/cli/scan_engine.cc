@@ -6,6 +6,7 @@
 #include "engine/connect_engine.h"
 #include "engine/raw_engine.h"
 #include "net/privileges.h"
+#include "net/route.h"
 
 namespace tj {
 namespace {
@@ -57,6 +58,23 @@ Result<ChosenEngine> ChooseEngine(const ScanOptions& o, const TargetList& target
                                    "cap_net_raw (setcap cap_net_raw,cap_net_admin+ep tojimari)", tech));
     notices->push_back("SYN scan (-sS) needs CAP_NET_RAW; falling back to a connect scan (-sT)");
     tech = "-sT";
+  }
+  // Frames sent on the loopback interface through a packet socket are not
+  // answered by the kernel, so raw scans cannot see the local machine; nmap
+  // makes the same switch.
+  if (tech != "-sT") {
+    for (const Address& a : targets.RouteSamples()) {
+      auto route = LookupRoute(a);
+      if (!route || !route->loopback) continue;
+      if (tech != "-sS")
+        return MakeError(fmt::format("{} cannot scan the local machine ({} is reached through {}): use -sT",
+                                     tech, a.ToString(), route->ifname));
+      if (!o.technique.empty())
+        notices->push_back(fmt::format("{} is this machine: raw packets do not work on loopback, using a "
+                                       "connect scan (-sT)", a.ToString()));
+      tech = "-sT";
+      break;
+    }
   }
   if (tech == "-sT") {
     if (!o.shard.empty()) return MakeError("--shard works with the raw scans (-sS, -sF, ...), not -sT");

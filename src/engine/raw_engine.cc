@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <random>
+#include <thread>
 
 namespace tj {
 
@@ -56,10 +57,14 @@ Status RawEngine::AddLink(const Address& sample) {
                                           : fmt::format("dst host {} and (tcp or icmp6)", src);
   auto rx = CaptureRing::Open(route->ifindex, filter);
   if (!rx) return rx.error();
-  auto tx = PacketSender::Open(route->ifindex);
-  if (!tx) return tx.error();
   link.rx = std::move(*rx);
-  link.tx = std::move(*tx);
+  // One sender per core, up to two: the receive thread needs a core too.
+  size_t senders = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 2);
+  for (size_t i = 0; i < senders; ++i) {
+    auto tx = PacketSender::Open(route->ifindex);
+    if (!tx) return tx.error();
+    link.tx.push_back(std::move(*tx));
+  }
   links_.push_back(std::move(link));
   return Status::Ok();
 }

@@ -39,9 +39,11 @@ class RawRun {
   bool Stopped() const { return p_.stop && p_.stop->load(std::memory_order_relaxed); }
   void Receive();
   void OnFrame(std::span<const uint8_t> frame);
+  struct Sender;
   void SendPass(int pass);
-  void Flush(size_t n);
-  void Pace(size_t n);
+  void SendSlice(int pass, size_t slice, size_t slices, Sender& s);
+  void Flush(Sender& s, size_t n);
+  void Pace(Sender& s, size_t n, size_t senders);
   void WaitForAnswers();
   void Adapt(Clock::time_point now);
   void Drain();
@@ -69,14 +71,13 @@ class RawRun {
   std::atomic<uint64_t> rx_answers_{0};  // every answer recognised, for the in-pass rate epochs
   // In-pass rate epochs (control thread only).
   Clock::time_point epoch_start_;
-  uint64_t epoch_sent_ = 0, prev_epoch_sent_ = 0, epoch_answers_base_ = 0, epoch_drops_base_ = 0;
+  uint64_t epoch_sent_base_ = 0, prev_epoch_sent_ = 0, epoch_answers_base_ = 0, epoch_drops_base_ = 0;
+  std::atomic<uint64_t> sent_total_{0};  // probes sent by every sender
+  std::atomic<double> rate_now_{1};      // the controller's rate, for the senders
   ParseStats parse_;  // receive thread only until joined
   RttEstimator rtt_;
   std::vector<HostOutcome> out_;
-  std::vector<std::array<uint8_t, TcpTemplate::kMaxFrame>> frames_;
-  std::vector<std::span<const uint8_t>> spans_;
-  Clock::time_point pace_start_, last_send_;
-  uint64_t paced_ = 0;
+  Clock::time_point last_send_;
   uint64_t answered_ = 0;  // pairs answered so far (drained)
 };
 
@@ -93,8 +94,7 @@ RawRun::RawRun(RawLink& link, const RawRunParams& p, const std::vector<RawHost>&
                const std::vector<uint16_t>& ports, ResultSink* sink, RawStats* stats)
     : link_(link), p_(p), hosts_(hosts), ports_(ports), sink_(sink), stats_(stats),
       n_(uint64_t{hosts.size()} * ports.size()), perm_(std::max<uint64_t>(n_, 1), p.seed),
-      tmpl_(TemplateFor(link, *p.probe)), port_index_(65536, -1), bits_(n_ / 64 + 1), rtt_(p.timing),
-      frames_(kBatch), spans_(kBatch) {
+      tmpl_(TemplateFor(link, *p.probe)), port_index_(65536, -1), bits_(n_ / 64 + 1), rtt_(p.timing) {
   for (uint32_t i = 0; i < hosts.size(); ++i) host_index_.emplace(hosts[i].addr, i);
   for (uint32_t i = 0; i < ports.size(); ++i) port_index_[ports[i]] = static_cast<int32_t>(i);
   out_.resize(hosts.size());
@@ -155,69 +155,104 @@ void RawRun::Receive() {
   link_.rx->Poll(0, fn);
 }
 
-void RawRun::Flush(size_t n) {
-  if (n == 0) return;
+// One sending thread's state. Each sender takes every T-th position of the
+// pass, has its own socket, and paces itself at rate / T.
+struct RawRun::Sender {
+  PacketSender* tx = nullptr;
+  std::vector<std::array<uint8_t, TcpTemplate::kMaxFrame>> frames = decltype(frames)(kBatch);
+  std::vector<std::span<const uint8_t>> spans = decltype(spans)(kBatch);
+  Clock::time_point pace_start;
+  uint64_t paced = 0;
+  uint64_t sent = 0, retransmits = 0;
+};
+
+void RawRun::Flush(Sender& s, size_t n) {
   size_t done = 0;
   while (done < n) {
-    auto sent = link_.tx->Send(std::span(spans_.data() + done, n - done));
-    if (!sent || *sent == 0) {
+    auto sent = s.tx->Send(std::span(s.spans.data() + done, n - done));
+    if (!sent) break;
+    if (*sent == 0) {
       // The interface queue is full: let it drain rather than lose probes.
       std::this_thread::sleep_for(std::chrono::microseconds(200));
-      if (!sent) break;
       continue;
     }
     done += *sent;
   }
-  stats_->sent += done;
-  last_send_ = Clock::now();
+  s.sent += done;
+  sent_total_.fetch_add(done, std::memory_order_relaxed);
 }
 
-// Keeps the average rate at the controller's rate since the pass began.
-void RawRun::Pace(size_t n) {
-  paced_ += n;
-  double rate = p_.rate->rate();
-  auto due = pace_start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(paced_ / rate));
+// Keeps the sender's average rate at its share of the controller's rate
+// since the pass began; a sender that fell behind does not burst to catch up.
+void RawRun::Pace(Sender& s, size_t n, size_t senders) {
+  s.paced += n;
+  double rate = rate_now_.load(std::memory_order_relaxed) / senders;
+  auto due = s.pace_start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s.paced / rate));
   auto now = Clock::now();
-  if (due > now) std::this_thread::sleep_until(due);
-  else if (now - due > std::chrono::milliseconds(50)) {  // fell behind: do not burst to catch up
-    pace_start_ = now;
-    paced_ = 0;
+  if (due > now) {
+    std::this_thread::sleep_until(due);
+  } else if (now - due > std::chrono::milliseconds(50)) {
+    s.pace_start = now;
+    s.paced = 0;
   }
 }
 
-void RawRun::SendPass(int pass) {
+void RawRun::SendSlice(int pass, size_t slice, size_t slices, Sender& s) {
   const uint16_t sport = static_cast<uint16_t>(p_.sport_base + pass);
   const uint64_t count = p_.shard.Size(n_);
-  pace_start_ = epoch_start_ = Clock::now();
-  paced_ = 0;
-  epoch_sent_ = prev_epoch_sent_ = 0;
-  epoch_answers_base_ = rx_answers_.load();
-  epoch_drops_base_ = link_.rx->kernel_drops();
+  const bool control = slice == 0;  // the control thread also drains and adapts
+  s.pace_start = Clock::now();
+  s.paced = 0;
   size_t b = 0;
-  for (uint64_t k = 0; k < count && !Stopped(); ++k) {
+  for (uint64_t k = slice; k < count && !Stopped(); k += slices) {
     uint64_t index = perm_(p_.shard.Position(k));
     if (Answered(index)) continue;
     const RawHost& host = hosts_[index % hosts_.size()];
     uint16_t dport = ports_[index / hosts_.size()];
     uint32_t cookie = p_.key->Cookie(host.addr, dport, link_.route.src, sport);
-    uint8_t* f = frames_[b].data();
+    uint8_t* f = s.frames[b].data();
     size_t len = tmpl_.Fill(f, host.addr, sport, dport, cookie, p_.probe->AckFor(cookie));
     std::memcpy(f, host.next_hop.b.data(), 6);
-    spans_[b] = std::span<const uint8_t>(f, len);
+    s.spans[b] = std::span<const uint8_t>(f, len);
     size_t slot = index % kSamples;
     sample_ns_[slot].store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
     sample_index_[slot].store(index + 1, std::memory_order_release);
-    if (pass > 0) ++stats_->retransmits;
+    if (pass > 0) ++s.retransmits;
     if (++b == kBatch) {
-      Flush(b);
-      epoch_sent_ += b;
-      Pace(b);
-      Drain();
-      Adapt(Clock::now());
+      Flush(s, b);
+      Pace(s, b, slices);
+      if (control) {
+        Drain();
+        Adapt(Clock::now());
+      }
       b = 0;
     }
   }
-  Flush(b);
+  Flush(s, b);
+}
+
+// Sends one pass: the control thread takes slice 0 and one more thread per
+// extra sender takes the others (the kernel's work per probe runs on the
+// sending CPU, so a second sender nearly doubles the rate on two cores).
+void RawRun::SendPass(int pass) {
+  rate_now_ = p_.rate->rate();
+  epoch_start_ = Clock::now();
+  epoch_sent_base_ = sent_total_.load();
+  prev_epoch_sent_ = 0;
+  epoch_answers_base_ = rx_answers_.load();
+  epoch_drops_base_ = link_.rx->kernel_drops();
+  const size_t slices = link_.tx.size();
+  std::vector<Sender> senders(slices);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < slices; ++t) senders[t].tx = link_.tx[t].get();
+  for (size_t t = 1; t < slices; ++t) threads.emplace_back([&, t] { SendSlice(pass, t, slices, senders[t]); });
+  SendSlice(pass, 0, slices, senders[0]);
+  for (auto& th : threads) th.join();
+  for (const Sender& s : senders) {
+    stats_->sent += s.sent;
+    stats_->retransmits += s.retransmits;
+  }
+  last_send_ = Clock::now();
 }
 
 // Every epoch (two round trips, at least 20 ms, so the answers to one
@@ -228,13 +263,16 @@ void RawRun::Adapt(Clock::time_point now) {
   if (now - epoch_start_ < len) return;
   uint64_t answers = rx_answers_.load(std::memory_order_relaxed);
   uint64_t drops = link_.rx->kernel_drops();
+  uint64_t sent_now = sent_total_.load(std::memory_order_relaxed);
+  uint64_t epoch_sent = sent_now - epoch_sent_base_;
   if (prev_epoch_sent_ >= 200) {
     double share = static_cast<double>(answers - epoch_answers_base_) / prev_epoch_sent_;
-    double achieved = epoch_sent_ / std::chrono::duration<double>(now - epoch_start_).count();
+    double achieved = epoch_sent / std::chrono::duration<double>(now - epoch_start_).count();
     p_.rate->OnDelivery(share, achieved, drops - epoch_drops_base_);
+    rate_now_ = p_.rate->rate();
   }
-  prev_epoch_sent_ = epoch_sent_;
-  epoch_sent_ = 0;
+  prev_epoch_sent_ = epoch_sent;
+  epoch_sent_base_ = sent_now;
   epoch_answers_base_ = answers;
   epoch_drops_base_ = drops;
   epoch_start_ = now;

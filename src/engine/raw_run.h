@@ -34,7 +34,7 @@ namespace tj {
 struct RawLink {
   RouteInfo route;
   std::unique_ptr<CaptureRing> rx;
-  std::unique_ptr<PacketSender> tx;
+  std::vector<std::unique_ptr<PacketSender>> tx;  // one per sending thread
 };
 
 struct RawHost {
