@@ -55,7 +55,9 @@ Status RawEngine::AddLink(const Address& sample) {
   const std::string src = route->src.ToString();
   std::string filter = route->src.is_v4() ? fmt::format("dst host {} and (tcp or icmp)", src)
                                           : fmt::format("dst host {} and (tcp or icmp6)", src);
-  auto rx = CaptureRing::Open(route->ifindex, filter);
+  // 16 MiB of ring holds about 100,000 replies: a quarter second at the
+  // fastest this engine sends, while the receive thread reads continuously.
+  auto rx = CaptureRing::Open(route->ifindex, filter, 16u << 20);
   if (!rx) return rx.error();
   link.rx = std::move(*rx);
   // One sender per core, up to two: the receive thread needs a core too.
@@ -72,6 +74,9 @@ Status RawEngine::AddLink(const Address& sample) {
 Result<std::unique_ptr<RawEngine>> RawEngine::Open(const RawOptions& opts, std::unique_ptr<TcpProbe> probe,
                                                    const std::vector<Address>& route_samples) {
   std::unique_ptr<RawEngine> e(new RawEngine(opts, std::move(probe)));
+  auto routes = RouteCache::Load();
+  if (!routes) return routes.error();
+  e->routes_ = std::move(*routes);
   for (const Address& a : route_samples)
     if (Status s = e->AddLink(a); !s.ok()) return Error{s.message()};
   return e;
@@ -86,7 +91,7 @@ Result<std::vector<HostOutcome>> RawEngine::Run(const std::vector<HostJob>& jobs
   std::vector<size_t> unreachable;
   for (size_t i = 0; i < jobs.size(); ++i) {
     out[i].addr = jobs[i].addr;
-    auto route = LookupRoute(jobs[i].addr);
+    auto route = routes_.Lookup(jobs[i].addr);
     if (!route) return route.error();
     RawLink* link = LinkFor(*route);
     if (!link)

@@ -14,6 +14,7 @@
 
 #include "engine/connect_engine.h"
 #include "engine/raw_run.h"
+#include "net/route_cache.h"
 
 namespace tj {
 
@@ -48,6 +49,7 @@ class RawEngine {
   RateController rate_;
   uint16_t sport_base_;
   std::vector<RawLink> links_;
+  RouteCache routes_;
   std::unordered_map<Address, MacAddr, AddressHash> next_hop_macs_;
   std::unordered_set<Address, AddressHash> unreachable_hops_;  // no ARP/NDP answer
   RawStats stats_;

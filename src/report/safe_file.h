@@ -1,0 +1,63 @@
+// An output file that is either complete or absent: a report never leaves
+// half a document in place of the good one that was there before.
+//
+// A report file is written to a temporary file beside its target and renamed
+// over the target only when its writer has finished (Commit). rename() within
+// one directory is atomic, so a crash, a kill or a full disk leaves either the
+// previous file or the complete new one. The data is fsync'ed before the
+// rename: otherwise, after a power cut, the rename could be on disk while the
+// data is not, and the new name would hold an empty file.
+//
+// Streams are written in place as they go: stdout, pipes, devices such as
+// /dev/null (renaming over a device node would replace the node), and NDJSON,
+// which other tools read while the scan runs.
+// Thread-safety: one thread.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "core/status.h"
+
+namespace tj {
+
+enum class OutputMode : uint8_t {
+  kReplaceWhenDone,  // temporary file, renamed over the target by Commit
+  kStream,           // written in place, visible while it grows
+};
+
+class OutputFile {
+ public:
+  OutputFile() = default;
+  // Adopts a stream written in place: closed on destruction, except stdout,
+  // which is only flushed.
+  explicit OutputFile(FILE* f) : f_(f) {}
+  // "-" is stdout. Opening is where a bad path fails (missing directory, no
+  // permission), so callers open every output before the scan starts.
+  static Result<OutputFile> Open(const std::string& path, OutputMode mode);
+
+  // Without a successful Commit, a temporary file is removed and the target
+  // is left as it was.
+  ~OutputFile();
+  OutputFile(OutputFile&& o) noexcept { *this = std::move(o); }
+  OutputFile& operator=(OutputFile&& o) noexcept;
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+
+  // The stream to write to; nullptr after a Commit that closed it.
+  FILE* get() const { return f_; }
+  // Finishes the file. A stream is flushed. A replaced file is flushed,
+  // fsync'ed, closed and renamed over its target; on any error (including an
+  // earlier failed write) the temporary file is removed and the target kept.
+  Status Commit();
+
+ private:
+  void Abandon();
+
+  FILE* f_ = nullptr;
+  std::string target_;  // the path the user named (empty for adopted streams)
+  std::string temp_;    // set while a temporary file awaits its rename
+};
+
+}  // namespace tj
