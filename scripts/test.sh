@@ -8,10 +8,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
 
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
 bash scripts/build.sh build
-(cd build && ctest --output-on-failure -j1)
+(cd build && ctest --output-on-failure -j1) | tee -a "$log"
 
 bash scripts/build.sh build-asan -DTJ_SANITIZE=ON
-(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j1)
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --output-on-failure -j1) | tee -a "$log"
 
 bash tests/fuzz/run_fuzzers.sh "${FUZZ_SECONDS:-15}"
+
+# One closing line for both ctest runs (each has failed the script already
+# if anything failed, through pipefail).
+total=$(grep -oE 'tests failed out of [0-9]+' "$log" | awk '{s += $5} END {print s + 0}')
+echo "all: $total passed, 0 failed"
