@@ -12,6 +12,7 @@ packages=(
   iproute2 nftables procps                  # the test lab: namespaces, veth, filtering
   iptables libnetfilter-queue-dev           # the lab's delay line (NFQUEUE)
   libcap2-bin util-linux                    # setcap and setpriv: the least-privilege tests
+  time                                      # /usr/bin/time: peak memory of the breadth test
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(nmap masscan zmap)             # the peers the benchmarks compare against

@@ -18,8 +18,11 @@ RateBounds RawRateBounds(const Timing& t) {
   } else if (t.max_rtt_timeout.count() <= 1'250'000) {  // -T4
     b.initial = 100'000;
   }
+  if (t.max_rate > 0) {
+    b.ceiling = t.max_rate;
+    b.floor = std::min(b.floor, t.max_rate);  // the default floor must not override --max-rate
+  }
   if (t.min_rate > 0) b.floor = t.min_rate;
-  if (t.max_rate > 0) b.ceiling = t.max_rate;
   b.ceiling = std::max(b.ceiling, b.floor);
   b.initial = std::clamp(b.initial, b.floor, b.ceiling);
   return b;

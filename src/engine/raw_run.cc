@@ -182,10 +182,11 @@ void RawRun::Flush(Sender& s, size_t n) {
   sent_total_.fetch_add(done, std::memory_order_relaxed);
 }
 
-// Keeps the sender's average rate at its share of the controller's rate
-// since the pass began; a sender that fell behind does not burst to catch up.
+// Holds the sender until its next batch is due: probe k of the pass goes
+// out at k / (its share of the rate), so even the first batch is paced and
+// a low --max-rate is kept from the first probe. A sender that fell behind
+// does not burst to catch up.
 void RawRun::Pace(Sender& s, size_t n, size_t senders) {
-  s.paced += n;
   double rate = rate_now_.load(std::memory_order_relaxed) / senders;
   auto due = s.pace_start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s.paced / rate));
   auto now = Clock::now();
@@ -195,6 +196,7 @@ void RawRun::Pace(Sender& s, size_t n, size_t senders) {
     s.pace_start = now;
     s.paced = 0;
   }
+  s.paced += n;
 }
 
 void RawRun::SendSlice(int pass, size_t slice, size_t slices, Sender& s) {
@@ -218,9 +220,11 @@ void RawRun::SendSlice(int pass, size_t slice, size_t slices, Sender& s) {
     sample_ns_[slot].store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
     sample_index_[slot].store(index + 1, std::memory_order_release);
     if (pass > 0) ++s.retransmits;
-    if (++b == kBatch) {
-      Flush(s, b);
+    // Small batches at low rates, so that pacing stays smooth.
+    const size_t batch = std::clamp<size_t>(static_cast<size_t>(rate_now_.load() / slices / 1000), 1, kBatch);
+    if (++b >= batch) {
       Pace(s, b, slices);
+      Flush(s, b);
       if (control) {
         Drain();
         Adapt(Clock::now());
@@ -228,7 +232,10 @@ void RawRun::SendSlice(int pass, size_t slice, size_t slices, Sender& s) {
       b = 0;
     }
   }
-  Flush(s, b);
+  if (b) {
+    Pace(s, b, slices);
+    Flush(s, b);
+  }
 }
 
 // Sends one pass: the control thread takes slice 0 and one more thread per
@@ -241,7 +248,9 @@ void RawRun::SendPass(int pass) {
   prev_epoch_sent_ = 0;
   epoch_answers_base_ = rx_answers_.load();
   epoch_drops_base_ = link_.rx->kernel_drops();
-  const size_t slices = link_.tx.size();
+  // A second sender pays off only at high rates; at low ones it would
+  // just double the burst at the start.
+  const size_t slices = rate_now_.load() >= 20000 ? link_.tx.size() : 1;
   std::vector<Sender> senders(slices);
   std::vector<std::thread> threads;
   for (size_t t = 0; t < slices; ++t) senders[t].tx = link_.tx[t].get();

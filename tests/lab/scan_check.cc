@@ -26,7 +26,7 @@ const char* TruthName(Truth t) {
 // answers with ICMP admin-prohibited, but the target's ICMP rate limit lets
 // only a few through, so no-response is right too; for IPv4 a connect()
 // sees that ICMP as EHOSTUNREACH (nmap -sT says host-unreach as well).
-std::set<std::string> RightAnswers(Truth t, bool v6) {
+std::set<std::string> ConnectAnswers(Truth t, bool v6) {
   switch (t) {
     case Truth::kOpen: return {"open/syn-ack"};
     case Truth::kClosed: return {"closed/conn-refused"};
@@ -34,6 +34,26 @@ std::set<std::string> RightAnswers(Truth t, bool v6) {
     case Truth::kRejected:
       if (v6) return {"filtered/admin-prohibited", "filtered/no-response"};
       return {"filtered/admin-prohibited", "filtered/host-unreach", "filtered/no-response"};
+  }
+  return {};
+}
+
+// Raw scans see the ICMP itself, as nmap does. A FIN/NULL/Xmas probe gets
+// no answer from a listener, so silence (a listener, a drop, or a reject
+// whose ICMP the rate limit swallowed) is open|filtered.
+std::set<std::string> RightAnswers(Truth t, const GradeOptions& o) {
+  const bool fnx = o.technique == Technique::kFinNullXmas;
+  const std::string silent = fnx ? "open|filtered/no-response" : "filtered/no-response";
+  switch (o.technique) {
+    case Technique::kConnect: return ConnectAnswers(t, o.v6);
+    case Technique::kSyn:
+    case Technique::kFinNullXmas:
+      switch (t) {
+        case Truth::kOpen: return {fnx ? silent : "open/syn-ack"};
+        case Truth::kClosed: return {"closed/reset"};
+        case Truth::kDropped: return {silent};
+        case Truth::kRejected: return {"filtered/admin-prohibited", silent};
+      }
   }
   return {};
 }
@@ -58,6 +78,7 @@ std::string Join(const std::set<std::string>& s) {
   r.reason = j.value("reason", "");
   r.service = j.value("service", "");
   r.tries = j.value("tries", 0);
+  r.reason_ttl = j.value("reason_ttl", 0);
   return AssertionSuccess();
 }
 
@@ -83,7 +104,7 @@ Tally GradeAll(const Lab& lab, const Rows& rows, const std::vector<int>& ports,
     auto it = rows.find(port);
     std::string got = it == rows.end() ? "missing" : it->second.state + "/" + it->second.reason;
     ++t.by_outcome[std::string(TruthName(truth)) + " -> " + got];
-    auto right = RightAnswers(truth, opts.v6);
+    auto right = RightAnswers(truth, opts);
     if (right.count(got)) {
       ++t.right;
     } else if (opts.lossy && truth == Truth::kClosed && got == "filtered/no-response") {
@@ -114,6 +135,15 @@ std::vector<int> PortsBetween(int lo, int hi) {
   std::vector<int> v;
   for (int p = lo; p <= hi; ++p) v.push_back(p);
   return v;
+}
+
+std::vector<std::string> WrongTtl(const Rows& rows, int want) {
+  std::vector<std::string> wrong;
+  for (const auto& [port, r] : rows) {
+    if (r.reason == "no-response" || r.reason_ttl == want) continue;
+    wrong.push_back(std::to_string(port) + ": " + r.reason + " ttl " + std::to_string(r.reason_ttl));
+  }
+  return wrong;
 }
 
 }  // namespace tjlab

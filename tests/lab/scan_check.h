@@ -19,6 +19,7 @@ struct PortRow {
   std::string reason;
   std::string service;
   int tries = 0;
+  int reason_ttl = 0;  // TTL (hop limit) of the reply; 0 when none came
 };
 using Rows = std::map<int, PortRow>;  // by port
 
@@ -26,9 +27,17 @@ using Rows = std::map<int, PortRow>;  // by port
 // and duplicate ports.
 ::testing::AssertionResult ParseNdjson(const std::string& path, const std::string& ip, Rows* rows);
 
+// Which technique scanned: each has its own right (state, reason) per truth.
+enum class Technique {
+  kConnect,      // -sT
+  kSyn,          // -sS: closed ports answer reset
+  kFinNullXmas,  // -sF/-sN/-sX: silence is open|filtered
+};
+
 struct GradeOptions {
   bool lossy = false;  // closed ports may come back filtered/no-response
   bool v6 = false;     // IPv6 connect() reports admin-prohibited, never host-unreach
+  Technique technique = Technique::kConnect;
 };
 
 struct Tally {
@@ -47,5 +56,9 @@ std::string DescribeWrong(const Tally& t);
 std::string DescribeOutcomes(const Tally& t);
 
 std::vector<int> PortsBetween(int lo, int hi);
+
+// "port: reason ttl N" for every answered port (reason other than
+// no-response) whose reply TTL is not want.
+std::vector<std::string> WrongTtl(const Rows& rows, int want);
 
 }  // namespace tjlab
