@@ -43,6 +43,7 @@ struct ConnectOptions {
   uint64_t seed = 0;          // port order shuffle; 0 picks a random seed
   int max_in_flight = 4096;   // upper bound on concurrent connects (also capped by RLIMIT_NOFILE)
   const std::atomic<bool>* stop = nullptr;  // set by a signal handler to end early
+  std::atomic<uint64_t>* probes_sent = nullptr;  // progress: incremented per probe, if set
 };
 
 struct HostOutcome {

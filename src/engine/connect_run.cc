@@ -117,6 +117,7 @@ void ConnectRun::Send(const Pending& p, Clock::time_point now) {
     return;
   }
   ++stats_->probes_sent;
+  if (opts_.probes_sent) opts_.probes_sent->fetch_add(1, std::memory_order_relaxed);
   if (p.tries > 0) ++stats_->retransmits;
   if (err == EADDRNOTAVAIL || err == EAGAIN || err == ENOBUFS) {
     close(fd);

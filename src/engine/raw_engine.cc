@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -89,8 +90,13 @@ Result<std::vector<HostOutcome>> RawEngine::Run(const std::vector<HostJob>& jobs
   std::vector<HostOutcome> out(jobs.size());
   // Group hosts by the link that reaches them; a host whose next hop does
   // not answer ARP/NDP cannot be probed at all and stays silent.
-  std::vector<std::vector<size_t>> by_link(links_.size());
-  std::vector<std::vector<RawHost>> hosts(links_.size());
+  // Hosts are run together when they share a link and a port list (they
+  // differ only when a resumed scan has already decided some ports).
+  struct Batch {
+    std::vector<size_t> jobs;
+    std::vector<RawHost> hosts;
+  };
+  std::map<std::pair<size_t, std::vector<uint16_t>>, Batch> batches;
   std::vector<size_t> unreachable;
   for (size_t i = 0; i < jobs.size(); ++i) {
     out[i].addr = jobs[i].addr;
@@ -111,9 +117,10 @@ Result<std::vector<HostOutcome>> RawEngine::Run(const std::vector<HostJob>& jobs
       unreachable.push_back(i);
       continue;
     }
-    size_t l = link - links_.data();
-    by_link[l].push_back(i);
-    hosts[l].push_back({jobs[i].addr, mac->second});
+    if (jobs[i].ports.empty()) continue;
+    Batch& b = batches[{static_cast<size_t>(link - links_.data()), jobs[i].ports}];
+    b.jobs.push_back(i);
+    b.hosts.push_back({jobs[i].addr, mac->second});
   }
   for (size_t i : unreachable) {
     Verdict v = probe_->OnSilence();
@@ -128,8 +135,7 @@ Result<std::vector<HostOutcome>> RawEngine::Run(const std::vector<HostJob>& jobs
       if (sink) sink->OnPort(r);
     }
   }
-  for (size_t l = 0; l < links_.size(); ++l) {
-    if (hosts[l].empty()) continue;
+  for (auto& [key, batch] : batches) {
     RawRunParams p;
     p.probe = probe_.get();
     p.key = &key_;
@@ -139,11 +145,10 @@ Result<std::vector<HostOutcome>> RawEngine::Run(const std::vector<HostJob>& jobs
     p.sport_base = sport_base_;
     p.stop = opts_.stop;
     p.rate = &rate_;
-    // Every host of a group is probed on the same ports (the scanner's
-    // jobs are one port list for many hosts).
-    auto r = RunRaw(links_[l], p, hosts[l], jobs[by_link[l].front()].ports, sink, &stats_);
+    p.probes_sent = opts_.probes_sent;
+    auto r = RunRaw(links_[key.first], p, batch.hosts, key.second, sink, &stats_);
     if (!r) return r.error();
-    for (size_t k = 0; k < by_link[l].size(); ++k) out[by_link[l][k]] = std::move((*r)[k]);
+    for (size_t k = 0; k < batch.jobs.size(); ++k) out[batch.jobs[k]] = std::move((*r)[k]);
   }
   return out;
 }

@@ -23,6 +23,7 @@ struct RawOptions {
   uint64_t seed = 0;   // probe order; 0 picks a random one
   Shard shard;         // --shard: this machine's part of every host group
   const std::atomic<bool>* stop = nullptr;
+  std::atomic<uint64_t>* probes_sent = nullptr;  // progress: incremented as probes go out, if set
 };
 
 class RawEngine {

@@ -180,6 +180,7 @@ void RawRun::Flush(Sender& s, size_t n) {
   }
   s.sent += done;
   sent_total_.fetch_add(done, std::memory_order_relaxed);
+  if (p_.probes_sent) p_.probes_sent->fetch_add(done, std::memory_order_relaxed);
 }
 
 // Holds the sender until its next batch is due: probe k of the pass goes

@@ -61,6 +61,7 @@ struct RawRunParams {
   uint16_t sport_base = 40000;     // source port of pass k is sport_base + k
   const std::atomic<bool>* stop = nullptr;
   RateController* rate = nullptr;  // kept across host groups
+  std::atomic<uint64_t>* probes_sent = nullptr;  // progress counter, if set
 };
 
 // The most passes (first try plus retransmissions) a scan can make: each

@@ -20,6 +20,20 @@ bool Stopped(const ScanRequest& req) {
   return req.connect.stop && req.connect.stop->load(std::memory_order_relaxed);
 }
 
+// The ports of a host still to decide: all of them, less those an
+// interrupted run already decided.
+std::vector<uint16_t> PortsLeft(const ScanRequest& req, const Address& host) {
+  if (!req.decided) return req.tcp_ports;
+  auto it = req.decided->find(host);
+  if (it == req.decided->end()) return req.tcp_ports;
+  std::vector<bool> done(65536);
+  for (uint16_t p : it->second) done[p] = true;
+  std::vector<uint16_t> left;
+  for (uint16_t p : req.tcp_ports)
+    if (!done[p]) left.push_back(p);
+  return left;
+}
+
 struct DiscoveryResult {
   std::vector<bool> up;
   std::vector<Reason> reason;
@@ -57,7 +71,7 @@ Status ScanGroup(const ScanRequest& req, const std::vector<Address>& group,
   std::vector<size_t> index;
   for (size_t i = 0; i < group.size(); ++i) {
     if (!disc->up[i]) continue;
-    jobs.push_back({group[i], req.tcp_ports});
+    jobs.push_back({group[i], PortsLeft(req, group[i])});
     index.push_back(i);
   }
   if (jobs.empty() || Stopped(req)) return Status::Ok();
@@ -66,6 +80,7 @@ Status ScanGroup(const ScanRequest& req, const std::vector<Address>& group,
   for (size_t j = 0; j < jobs.size(); ++j) {
     HostOutcome& o = (*r)[j];
     size_t i = index[j];
+    if (Stopped(req) && o.ports.empty()) continue;  // interrupted before any of its ports was decided
     HostResult h;
     h.addr = o.addr;
     h.name = names[i];
@@ -88,13 +103,16 @@ Result<ScanTotals> RunScan(const ScanRequest& req, ResultSink* ports, const Host
   const size_t group_size = std::clamp<size_t>(req.probes_per_group / per_host, 1, req.max_group_hosts);
   std::vector<Address> group;
   std::vector<std::string> names;
-  auto flush = [&]() -> Status {
+  uint64_t group_start = req.start_index;
+  auto flush = [&](uint64_t next) -> Status {
     Status s = ScanGroup(req, group, names, ports, on_host, &totals);
     group.clear();
     names.clear();
+    if (!Stopped(req)) group_start = next;
     return s;
   };
-  for (uint64_t i = 0; i < targets.size(); ++i) {
+  uint64_t i = req.start_index;
+  for (; i < targets.size(); ++i) {
     if (Stopped(req)) break;
     switch (targets.WhySkipped(i)) {
       case TargetList::Skip::kReserved: ++totals.skipped_reserved; continue;
@@ -105,15 +123,16 @@ Result<ScanTotals> RunScan(const ScanRequest& req, ResultSink* ports, const Host
     group.push_back(*targets.Get(i));
     names.push_back(targets.NameOf(i));
     if (group.size() >= group_size) {
-      Status s = flush();
+      Status s = flush(i + 1);
       if (!s.ok()) return Error{s.message()};
     }
   }
   if (!group.empty()) {
-    Status s = flush();
+    Status s = flush(i);
     if (!s.ok()) return Error{s.message()};
   }
   totals.interrupted = Stopped(req);
+  totals.resume_index = totals.interrupted ? group_start : targets.size();
   return totals;
 }
 

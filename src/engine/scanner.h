@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <functional>
+#include <unordered_map>
 #include <vector>
 
 #include "core/scan_result.h"
@@ -26,6 +27,11 @@ struct ScanRequest {
   ConnectOptions connect;               // timing and stop flag, also for host discovery
   size_t probes_per_group = 65536;      // host group size is this / ports per host,
   size_t max_group_hosts = 4096;        // but at most this many hosts
+  // Resuming: target indices below start_index were finished by the run
+  // that was interrupted, and `decided` holds the ports it had already
+  // decided for hosts of its last group; neither is probed again.
+  uint64_t start_index = 0;
+  const std::unordered_map<Address, std::vector<uint16_t>, AddressHash>* decided = nullptr;
 };
 
 struct ScanTotals {
@@ -35,6 +41,10 @@ struct ScanTotals {
   uint64_t excluded = 0;
   ConnectStats stats;             // of host discovery; the port scanner keeps its own
   bool interrupted = false;
+  // When interrupted: the first target index whose host may be unfinished.
+  // Hosts of that index and later that were reported have only the ports
+  // that were decided.
+  uint64_t resume_index = 0;
 };
 
 // Called once per host that is up (or timed out), with its complete result.
