@@ -12,7 +12,11 @@ packages=(
   iproute2 nftables procps                  # the test lab: namespaces, veth, filtering
   iptables libnetfilter-queue-dev           # the lab's delay line (NFQUEUE)
   libcap2-bin util-linux                    # setcap and setpriv: the least-privilege tests
+  ndiff xsltproc libxml2-utils nmap-common  # report tests: nmap's readers of -oX (ndiff, nmap.xsl, nmap.dtd)
+  python3-jsonschema                        # report tests: -oJ against docs/tojimari-scan.schema.json
   time                                      # /usr/bin/time: peak memory of the breadth test
+  libpcre2-dev                              # -sV: the signatures are PCRE2 regular expressions
+  libssl-dev openssl                        # -sV: TLS handshakes and certificates; test certificates
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(nmap masscan zmap)             # the peers the benchmarks compare against

@@ -11,6 +11,7 @@
 #include "cli/scan_engine.h"
 #include "engine/scanner.h"
 #include "net/resolve.h"
+#include "report/port_fold.h"
 #include "report/writer.h"
 
 namespace tj {
@@ -64,6 +65,7 @@ Result<std::vector<uint16_t>> BuildPorts(const ScanOptions& o, const ServiceTabl
 class Fanout : public ResultSink {
  public:
   std::vector<std::unique_ptr<Writer>> writers;
+  Writer* interactive = nullptr;  // the normal output on stdout: the only one in colour
   Status first_error;
   void Note(Status s) {
     if (!s.ok() && first_error.ok()) first_error = s;
@@ -73,17 +75,44 @@ class Fanout : public ResultSink {
   }
 };
 
+// Every output is opened here, before the scan, so a bad path fails at once
+// (exit 2) rather than after a long scan. Report files appear only complete
+// (safe_file.h); NDJSON streams so tools can follow it while the scan runs.
 Status OpenWriters(const ScanOptions& o, const ServiceTable& services, Fanout* f) {
-  f->writers.push_back(MakeNormalWriter(FilePtr(stdout), services));
-  if (!o.normal_out.empty()) {
-    auto out = OpenOutput(o.normal_out);
-    if (!out) return out.error();
-    f->writers.push_back(MakeNormalWriter(std::move(*out), services));
+  using Factory = std::unique_ptr<Writer> (*)(FilePtr, const ServiceTable&);
+  struct Wanted {
+    std::string path;
+    Factory make;
+    OutputMode mode = OutputMode::kReplaceWhenDone;
+  };
+  std::vector<Wanted> wanted = {
+      {o.normal_out, MakeNormalWriter},
+      {o.ndjson_out, MakeNdjsonWriter, OutputMode::kStream},
+      {o.xml_out, MakeXmlWriter},
+      {o.grepable_out, MakeGrepableWriter},
+      {o.json_out, MakeJsonWriter},
+  };
+  if (o.all_out == "-") return MakeError("-oA writes three files: give it a base name, not \"-\"");
+  if (!o.all_out.empty()) {
+    wanted.push_back({o.all_out + ".nmap", MakeNormalWriter});
+    wanted.push_back({o.all_out + ".xml", MakeXmlWriter});
+    wanted.push_back({o.all_out + ".gnmap", MakeGrepableWriter});
   }
-  if (!o.ndjson_out.empty()) {
-    auto out = OpenOutput(o.ndjson_out);
+  // As nmap does: a report sent to stdout ("-") replaces the interactive
+  // output there, so `-oX - | xmllint -` or `--ndjson - | jq` get one format.
+  int to_stdout = 0;
+  for (const auto& w : wanted) to_stdout += w.path == "-";
+  if (to_stdout > 1) return MakeError("only one report can go to stdout (\"-\")");
+  const bool stdout_taken = to_stdout > 0;
+  if (!stdout_taken) {
+    f->writers.push_back(MakeNormalWriter(FilePtr(stdout), services));
+    f->interactive = f->writers.back().get();
+  }
+  for (auto& w : wanted) {
+    if (w.path.empty()) continue;
+    auto out = OpenOutput(w.path, w.mode);
     if (!out) return out.error();
-    f->writers.push_back(MakeNdjsonWriter(std::move(*out), services));
+    f->writers.push_back(w.make(std::move(*out), services));
   }
   return Status::Ok();
 }
@@ -126,12 +155,13 @@ int RunScan(const std::vector<std::string>& args, const CommandContext& ctx) {
   info.start = std::chrono::system_clock::now();
   info.scan_type = engine->type;
   info.tcp_ports = ports->size();
+  info.tcp_services = PortRanges(*ports);
   info.show_reason = o.show_reason;
   info.open_only = o.open_only;
   info.verbose = o.verbose;
   for (auto& w : out.writers) {
     ScanInfo i = info;
-    i.color = w.get() == out.writers.front().get() && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    i.color = w.get() == out.interactive && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
     out.Note(w->Begin(i));
   }
 
@@ -147,7 +177,10 @@ int RunScan(const std::vector<std::string>& args, const CommandContext& ctx) {
   req.connect.stop = ctx.stop;
   auto t0 = std::chrono::steady_clock::now();
   auto totals = RunScan(req, &out, [&](HostResult&& h) {
-    if (h.name.empty() && !o.no_dns) h.name = ReverseLookup(h.addr);
+    if (h.name.empty() && !o.no_dns) {
+      h.name = ReverseLookup(h.addr);
+      h.name_from_ptr = !h.name.empty();
+    }
     for (auto& w : out.writers) out.Note(w->Host(h));
   });
   RunSummary sum;

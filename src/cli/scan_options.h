@@ -40,6 +40,13 @@ struct ScanOptions {
   uint64_t seed = 0;                       // --seed: reproducible probe order
   std::string normal_out;                  // -oN FILE
   std::string ndjson_out;                  // --ndjson FILE
+  std::string xml_out;                     // -oX FILE: nmap's XML
+  std::string grepable_out;                // -oG FILE: nmap's grepable lines
+  std::string json_out;                    // -oJ FILE: one JSON document
+  std::string all_out;                     // -oA BASENAME: BASENAME.nmap, .xml and .gnmap
+  bool version_detect = false;             // -sV (also -A): service and version detection
+  int version_intensity = 7;               // --version-intensity 0-9; --version-light 2, --version-all 9
+  std::string service_db;                  // --service-db FILE: probes instead of the built-in ones
   bool help = false;                       // -h, --help
   bool version = false;                    // -V, --version
 };

@@ -41,6 +41,7 @@ constexpr SV kTargets = "Targets";
 constexpr SV kTech = "Scan techniques and discovery";
 constexpr SV kTiming = "Timing and performance";
 constexpr SV kOutput = "Output";
+constexpr SV kVersion = "Service and version detection";
 
 constexpr P kTable[] = {
     {"-p", ArgKind::kAttached, "PORTS", kPorts,
@@ -149,6 +150,14 @@ constexpr P kTable[] = {
      [](O& o, SV v) { o.normal_out = v; return Status::Ok(); }},
     {"--ndjson", ArgKind::kValue, "FILE", kOutput, "one JSON object per port, as found (- for stdout)",
      [](O& o, SV v) { o.ndjson_out = v; return Status::Ok(); }},
+    {"-oX", ArgKind::kValue, "FILE", kOutput, "also write nmap's XML report to FILE (- for stdout)",
+     [](O& o, SV v) { o.xml_out = v; return Status::Ok(); }},
+    {"-oG", ArgKind::kValue, "FILE", kOutput, "also write nmap's grepable report to FILE",
+     [](O& o, SV v) { o.grepable_out = v; return Status::Ok(); }},
+    {"-oJ", ArgKind::kValue, "FILE", kOutput, "also write one JSON document to FILE (docs/JSON-SCHEMA.md)",
+     [](O& o, SV v) { o.json_out = v; return Status::Ok(); }},
+    {"-oA", ArgKind::kValue, "BASENAME", kOutput, "normal, XML and grepable: BASENAME.nmap, .xml, .gnmap",
+     [](O& o, SV v) { o.all_out = v; return Status::Ok(); }},
     {"-h", ArgKind::kFlag, "", kOutput, "this help",
      [](O& o, SV) { o.help = true; return Status::Ok(); }},
     {"--help", ArgKind::kFlag, "", kOutput, "",

@@ -9,9 +9,36 @@
 #include <vector>
 
 #include "core/address.h"
+#include "core/lazy.h"
 #include "core/types.h"
 
 namespace tj {
+
+// The certificate a TLS service presented (-sV). Times are ISO 8601 UTC.
+struct CertInfo {
+  std::string subject, issuer;         // RFC 2253 ("CN=example.org,O=Example")
+  std::vector<std::string> alt_names;  // "DNS:example.org", "IP:198.18.0.2"
+  std::string not_before, not_after;   // "2026-01-31T12:00:00Z"
+  std::string sha256;                  // fingerprint, lowercase hex
+  bool self_signed = false;            // issued by and signed with its own key
+  bool expired = false;                // not_after has passed
+  bool expires_soon = false;           // within 30 days
+  bool not_yet_valid = false;          // not_before is in the future
+};
+
+// What service detection (-sV) found on a port. Empty method: -sV did not run.
+struct ServiceInfo {
+  std::string name;        // "ssh", "http"; the service inside TLS when tunnel is "ssl"
+  std::string product;     // "OpenSSH"
+  std::string version;     // "9.2p1"
+  std::string extrainfo;   // "Debian 2+deb12u3; protocol 2.0"
+  std::string hostname, ostype, devicetype;
+  std::string tunnel;      // "ssl" when the service spoke through TLS
+  std::string method;      // "probed" (a signature matched) or "table" (port number only)
+  int conf = 0;            // 0-10: 10 a signature matched, 3 the port number alone
+  bool has_cert = false;
+  CertInfo cert;           // when has_cert
+};
 
 struct PortResult {
   Address addr;
@@ -24,6 +51,7 @@ struct PortResult {
   bool reason_ip_set = false;
   std::chrono::microseconds rtt{0};  // probe to reply, 0 when there was none
   uint8_t tries = 1;                 // probes sent for this port
+  Lazy<ServiceInfo> service;         // -sV, filled after the port scan (absent otherwise)
 };
 
 enum class HostStatus : uint8_t { kUp, kDown, kTimedOut };
@@ -31,6 +59,7 @@ enum class HostStatus : uint8_t { kUp, kDown, kTimedOut };
 struct HostResult {
   Address addr;
   std::string name;        // host name given by the user or found by reverse lookup
+  bool name_from_ptr = false;  // name came from a reverse lookup (nmap's hostname type "PTR")
   HostStatus status = HostStatus::kUp;
   Reason reason = Reason::kUserSet;  // why it is considered up
   std::chrono::microseconds latency{0};  // smoothed round-trip time

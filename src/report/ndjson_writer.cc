@@ -2,6 +2,7 @@
 // (jq, a log shipper) sees results while the scan runs. Output is flushed at
 // most every 100 ms: a flush per line would cost a system call per port,
 // which at hundreds of thousands of ports a second slows the scan itself.
+// Every line carries schema_version (docs/JSON-SCHEMA.md).
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -11,6 +12,19 @@
 namespace tj {
 namespace {
 
+nlohmann::json ServiceJson(const ServiceInfo& s) {
+  nlohmann::json j = {{"product", s.product},     {"version", s.version}, {"extrainfo", s.extrainfo},
+                      {"hostname", s.hostname},   {"ostype", s.ostype},   {"devicetype", s.devicetype},
+                      {"tunnel", s.tunnel},       {"method", s.method},   {"conf", s.conf}};
+  if (s.has_cert)
+    j["cert"] = {{"subject", s.cert.subject},       {"issuer", s.cert.issuer},
+                 {"alt_names", s.cert.alt_names},   {"not_before", s.cert.not_before},
+                 {"not_after", s.cert.not_after},   {"sha256", s.cert.sha256},
+                 {"self_signed", s.cert.self_signed}, {"expired", s.cert.expired},
+                 {"expires_soon", s.cert.expires_soon}, {"not_yet_valid", s.cert.not_yet_valid}};
+  return j;
+}
+
 class NdjsonWriter : public Writer {
  public:
   NdjsonWriter(FilePtr out, const ServiceTable& services) : out_(std::move(out)), services_(services) {}
@@ -19,6 +33,7 @@ class NdjsonWriter : public Writer {
 
   Status Port(const PortResult& r) override {
     nlohmann::json j = {
+        {"schema_version", kJsonSchemaVersion},
         {"ip", r.addr.ToString()},
         {"port", r.port},
         {"proto", ProtoName(r.proto)},
@@ -41,10 +56,27 @@ class NdjsonWriter : public Writer {
     return Status::Ok();
   }
 
-  Status Host(const HostResult&) override { return Status::Ok(); }
-  Status End(const RunSummary&) override {
-    return fflush(out_.get()) == 0 ? Status::Ok() : Status(MakeError("writing NDJSON output failed"));
+  // -sV finishes after the port lines went out: one more line per probed
+  // port, "event":"service", with what detection found.
+  Status Host(const HostResult& h) override {
+    for (const PortResult& r : h.ports) {
+      if (r.service->method.empty()) continue;
+      nlohmann::json j = {
+          {"schema_version", kJsonSchemaVersion}, {"event", "service"},
+          {"ip", r.addr.ToString()},  {"port", r.port},
+          {"proto", ProtoName(r.proto)}, {"state", StateName(r.state)},
+          {"service", r.service->name}, {"version", ServiceJson(*r.service)},
+      };
+      std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      line.push_back('\n');
+      if (fwrite(line.data(), 1, line.size(), out_.get()) != line.size())
+        return MakeError("writing NDJSON output failed");
+    }
+    return Status::Ok();
   }
+  // The file was written in place (OutputMode::kStream): readers follow it
+  // while the scan runs, so there is nothing to rename, only to flush.
+  Status End(const RunSummary&) override { return out_.Commit(); }
 
  private:
   FilePtr out_;

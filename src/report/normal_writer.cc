@@ -1,14 +1,15 @@
 // nmap's familiar "normal" output: a header, one block per host with a
 // PORT STATE SERVICE table, and a closing summary. States with many ports
-// (more than 25, or 25 x (verbosity + 1)) are folded into a "Not shown:" line
-// broken down by reason, as nmap does, so a 65,535-port scan stays readable.
+// (more than 25, or 25 x (verbosity + 1); see port_fold.h) are folded into a
+// "Not shown:" line broken down by reason, as nmap does, so a 65,535-port
+// scan stays readable.
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
 #include <tuple>
 
+#include "report/port_fold.h"
 #include "report/writer.h"
 
 namespace tj {
@@ -41,11 +42,6 @@ class NormalWriter : public Writer {
   Status End(const RunSummary& s) override;
 
  private:
-  bool Ignored(PortState s, size_t count) const {
-    if (s == PortState::kOpen) return false;
-    if (info_.open_only && s != PortState::kOpenFiltered && s != PortState::kUnfiltered) return count > 0;
-    return count > 25 * static_cast<size_t>(info_.verbose + 1);
-  }
   Status Print(const std::string& s) {
     if (fwrite(s.data(), 1, s.size(), out_.get()) != s.size()) return MakeError("writing output failed");
     return Status::Ok();
@@ -69,31 +65,26 @@ Status NormalWriter::Host(const HostResult& h) {
   text += lat > 0 ? fmt::format("Host is up{} ({:.2g}s latency).\n", received, lat)
                   : fmt::format("Host is up{}.\n", received);
 
-  // Count ports per (proto, state) and per reason to decide what to fold.
-  using StateKey = std::pair<Proto, PortState>;
-  using ReasonKey = std::tuple<Proto, PortState, Reason>;
-  std::map<StateKey, size_t> per_state;
-  std::map<ReasonKey, size_t> per_reason;
-  for (const PortResult& p : h.ports) {
-    ++per_state[{p.proto, p.state}];
-    ++per_reason[{p.proto, p.state, p.reason}];
-  }
-  std::vector<const PortResult*> shown;
-  for (const PortResult& p : h.ports)
-    if (!Ignored(p.state, per_state[{p.proto, p.state}])) shown.push_back(&p);
-
-  std::vector<std::pair<size_t, ReasonKey>> order;
-  for (const auto& [key, n] : per_reason) {
-    auto [proto, state, reason] = key;
-    if (Ignored(state, per_state[{proto, state}])) order.push_back({n, key});
-  }
-  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  // The shared rule decides what to fold; the "Not shown" line lists every
+  // (state, reason) group, largest first, ties in (proto, state, reason) order.
+  PortFold fold = FoldPorts(h.ports, info_.verbose, info_.open_only);
+  const std::vector<const PortResult*>& shown = fold.shown;
+  struct Group {
+    size_t n;
+    Proto proto;
+    PortState state;
+    Reason reason;
+  };
+  std::vector<Group> groups;
+  for (const FoldedState& f : fold.folded)
+    for (const FoldedReason& r : f.reasons) groups.push_back({r.ports.size(), f.proto, f.state, r.reason});
+  std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) {
+    return std::tuple(b.n, a.proto, a.state, a.reason) < std::tuple(a.n, b.proto, b.state, b.reason);
+  });
   std::vector<std::string> folded;
-  for (const auto& [n, key] : order) {
-    auto [proto, state, reason] = key;
-    folded.push_back(fmt::format("{} {} {} {} ({})", n, StateName(state), ProtoName(proto),
-                                 n == 1 ? "port" : "ports", ReasonName(reason)));
-  }
+  for (const Group& g : groups)
+    folded.push_back(fmt::format("{} {} {} {} ({})", g.n, StateName(g.state), ProtoName(g.proto),
+                                 g.n == 1 ? "port" : "ports", ReasonName(g.reason)));
   if (!h.ports.empty() && shown.empty())
     text += fmt::format("All {} scanned ports on {} are in ignored states.\n", h.ports.size(), name);
   if (!folded.empty()) text += fmt::format("Not shown: {}\n", fmt::join(folded, ", "));
@@ -102,25 +93,50 @@ Status NormalWriter::Host(const HostResult& h) {
   return Print(text);
 }
 
+// -sV's SERVICE cell: "ssl/http"; a "?" when only the port number suggests it.
+std::string ServiceCell(const ServiceInfo& s) {
+  std::string name = s.name.empty() ? "unknown" : s.name;
+  if (!s.tunnel.empty()) name = s.tunnel + "/" + name;
+  if (s.method == "table" && s.name != "tcpwrapped") name += "?";
+  return name;
+}
+
+// -sV's VERSION cell: "OpenSSH 9.2p1 (Debian 2+deb12u3; protocol 2.0)".
+std::string VersionCell(const ServiceInfo& s) {
+  std::string v = s.product;
+  if (!s.version.empty()) v += (v.empty() ? "" : " ") + s.version;
+  if (!s.extrainfo.empty()) v += (v.empty() ? "(" : " (") + s.extrainfo + ")";
+  if (!s.hostname.empty()) v += (v.empty() ? "Host: " : "; Host: ") + s.hostname;
+  return v;
+}
+
 std::string NormalWriter::Table(const std::vector<const PortResult*>& rows) const {
-  std::vector<std::array<std::string, 4>> cells;
-  cells.push_back({"PORT", "STATE", "SERVICE", "REASON"});
+  std::vector<std::array<std::string, 5>> cells;
+  cells.push_back({"PORT", "STATE", "SERVICE", "REASON", "VERSION"});
+  bool versions = false;  // -sV ran: a VERSION column, as nmap shows
   for (const PortResult* p : rows) {
-    std::string_view svc = services_.Name(p->proto, p->port);
+    std::string svc(services_.Name(p->proto, p->port));
+    if (!p->service->method.empty()) {
+      versions = true;
+      svc = ServiceCell(*p->service);
+    }
     std::string reason(ReasonName(p->reason));
     if (p->reason_ttl) reason += fmt::format(" ttl {}", p->reason_ttl);
     cells.push_back({fmt::format("{}/{}", p->port, ProtoName(p->proto)), std::string(StateName(p->state)),
-                     svc.empty() ? "unknown" : std::string(svc), reason});
+                     svc.empty() ? "unknown" : svc, reason, VersionCell(*p->service)});
   }
-  const size_t ncols = info_.show_reason ? 4 : 3;
-  std::array<size_t, 4> width{};
+  std::vector<size_t> cols = {0, 1, 2};
+  if (info_.show_reason) cols.push_back(3);
+  if (versions) cols.push_back(4);
+  const size_t ncols = cols.size();
+  std::array<size_t, 5> width{};
   for (const auto& row : cells)
-    for (size_t c = 0; c < ncols; ++c) width[c] = std::max(width[c], row[c].size());
+    for (size_t c = 0; c < ncols; ++c) width[c] = std::max(width[c], row[cols[c]].size());
   std::string out;
   for (size_t r = 0; r < cells.size(); ++r) {
     std::string line;
     for (size_t c = 0; c < ncols; ++c) {
-      const std::string& cell = cells[r][c];
+      const std::string& cell = cells[r][cols[c]];
       bool last = c + 1 == ncols;
       std::string pad = last ? "" : std::string(width[c] - cell.size() + 1, ' ');
       if (c == 1 && r > 0 && info_.color)
@@ -146,8 +162,8 @@ Status NormalWriter::End(const RunSummary& s) {
                       Plural(s.hosts_total, "IP address", "IP addresses"),
                       Plural(s.hosts_up, "host up", "hosts up"), s.elapsed_seconds);
   Status st = Print(text);
-  fflush(out_.get());
-  return st;
+  Status committed = out_.Commit();
+  return st.ok() ? committed : st;
 }
 
 }  // namespace

@@ -14,8 +14,11 @@
 // Thread-safety: one thread.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "core/status.h"
@@ -53,6 +56,9 @@ class OutputFile {
   Status Commit();
 
  private:
+  // A new temporary file beside target; path is the name the user gave, for errors.
+  static Result<OutputFile> OpenTemp(const std::string& path, const std::string& target,
+                                     std::optional<mode_t> keep_mode);
   void Abandon();
 
   FILE* f_ = nullptr;

@@ -13,6 +13,7 @@
 #include "core/scan_result.h"
 #include "core/services.h"
 #include "core/status.h"
+#include "report/safe_file.h"
 
 namespace tj {
 
@@ -21,8 +22,10 @@ struct ScanInfo {
   std::string version;        // tojimari's version
   std::string args;           // the command line, as typed
   std::chrono::system_clock::time_point start;
-  std::string scan_type;      // "connect"
+  std::string scan_type;      // "connect", "syn", "fin", "null", "xmas", "ack", "window" (nmap's names)
   size_t tcp_ports = 0;       // ports per host
+  std::string tcp_services;   // the TCP ports as ranges, "1-1000,8080" (see PortRanges)
+  int debugging = 0;          // nmap's -d level; tojimari has none yet, reports say 0
   bool show_reason = false;   // --reason
   bool open_only = false;     // --open
   int verbose = 0;            // -v count
@@ -47,14 +50,23 @@ class Writer {
   virtual Status End(const RunSummary& summary) = 0;
 };
 
-// Opens an output destination: "-" is stdout. The FILE is closed on destruction.
-struct FileCloser {
-  void operator()(FILE* f) const;
-};
-using FilePtr = std::unique_ptr<FILE, FileCloser>;
-Result<FilePtr> OpenOutput(const std::string& path);
+// The version of the JSON documents (-oJ) and NDJSON lines (--ndjson), as
+// docs/JSON-SCHEMA.md describes them. Bump it when a field changes meaning or
+// goes away; adding a field does not.
+inline constexpr int kJsonSchemaVersion = 1;
 
+// Kept for the writers' constructors: an output is an OutputFile.
+using FilePtr = OutputFile;
+// Opens an output destination ("-" is stdout). Report files are replaced only
+// when complete; NDJSON passes OutputMode::kStream. See safe_file.h.
+Result<FilePtr> OpenOutput(const std::string& path, OutputMode mode = OutputMode::kReplaceWhenDone);
+
+// Each writer commits its output in End(): a file it never ends is not
+// written. nmap's formats fold uninteresting ports as the normal output does.
 std::unique_ptr<Writer> MakeNormalWriter(FilePtr out, const ServiceTable& services);
 std::unique_ptr<Writer> MakeNdjsonWriter(FilePtr out, const ServiceTable& services);
+std::unique_ptr<Writer> MakeXmlWriter(FilePtr out, const ServiceTable& services);       // -oX
+std::unique_ptr<Writer> MakeJsonWriter(FilePtr out, const ServiceTable& services);      // -oJ
+std::unique_ptr<Writer> MakeGrepableWriter(FilePtr out, const ServiceTable& services);  // -oG
 
 }  // namespace tj

@@ -1,0 +1,126 @@
+#include "report/report_text.h"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <ctime>
+
+namespace tj {
+namespace {
+
+std::string Plural(uint64_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+// Length of the valid UTF-8 sequence at s[i], or 0 if there is none
+// (overlong forms, surrogates and code points past U+10FFFF are invalid).
+size_t Utf8Length(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (len == 0 || i + len > s.size()) return 0;
+  uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+  for (size_t k = 1; k < len; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  // U+FFFE and U+FFFF are not characters XML may carry.
+  if (cp == 0xFFFE || cp == 0xFFFF) return 0;
+  return len;
+}
+
+std::string Hex(unsigned char c) { return fmt::format("\\x{:02x}", c); }
+
+}  // namespace
+
+std::string CTimeString(std::chrono::system_clock::time_point t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  return fmt::format("{:%a %b %e %H:%M:%S %Y}", fmt::localtime(tt));
+}
+
+long long UnixSeconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+std::string DoneSummary(const RunSummary& s) {
+  return fmt::format("{} ({}) scanned in {:.2f} seconds", Plural(s.hosts_total, "IP address", "IP addresses"),
+                     Plural(s.hosts_up, "host up", "hosts up"), s.elapsed_seconds);
+}
+
+ServiceInfo ReportedService(const PortResult& p, const ServiceTable& services) {
+  if (!p.service->method.empty() && !p.service->name.empty()) return *p.service;
+  ServiceInfo s;
+  s.name = services.Name(p.proto, p.port);
+  if (!s.name.empty()) {
+    s.method = "table";
+    s.conf = 3;
+  }
+  return s;
+}
+
+std::string VersionText(const ServiceInfo& s) {
+  std::string out = s.product;
+  if (!s.version.empty()) out += (out.empty() ? "" : " ") + s.version;
+  if (!s.extrainfo.empty()) out += (out.empty() ? "(" : " (") + s.extrainfo + ")";
+  return out;
+}
+
+std::string XmlEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = Utf8Length(s, i);
+    if (len > 1) {
+      out.append(s.substr(i, len));
+      i += len;
+      continue;
+    }
+    ++i;
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      case '\t': out += "&#9;"; break;
+      case '\n': out += "&#10;"; break;
+      case '\r': out += "&#13;"; break;
+      default:
+        if (len == 0 || c < 0x20 || c == 0x7F) out += Hex(c);
+        else out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
+std::string XmlCommentText(std::string_view s) {
+  std::string escaped = XmlEscape(s);
+  std::string out;
+  for (char c : escaped) {
+    if (c == '-' && !out.empty() && out.back() == '-') out += "&#45;";
+    else out.push_back(c);
+  }
+  return out;
+}
+
+std::string LineSafe(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = Utf8Length(s, i);
+    if (len > 1) {
+      out.append(s.substr(i, len));
+      i += len;
+      continue;
+    }
+    ++i;
+    if (len == 0 || c < 0x20 || c == 0x7F) out += Hex(c);
+    else out.push_back(static_cast<char>(c));
+  }
+  return out;
+}
+
+}  // namespace tj

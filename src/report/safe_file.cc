@@ -1,0 +1,164 @@
+#include "report/safe_file.h"
+
+#include <fcntl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace tj {
+namespace {
+
+Error CannotWrite(const std::string& path, int err) {
+  return MakeError(fmt::format("cannot write output file \"{}\": {}", path, std::strerror(err)));
+}
+
+// Six characters that make the temporary name unlikely to be taken; O_EXCL
+// is what makes it safe when it is.
+std::string RandomSuffix() {
+  static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  unsigned char bytes[6] = {};
+  static unsigned counter = 0;
+  if (getrandom(bytes, sizeof bytes, 0) != static_cast<ssize_t>(sizeof bytes)) {
+    unsigned mix = static_cast<unsigned>(getpid()) * 2654435761u + counter++;
+    for (size_t i = 0; i < sizeof bytes; ++i) bytes[i] = static_cast<unsigned char>(mix >> (5 * i));
+  }
+  std::string s;
+  for (unsigned char b : bytes) s.push_back(kChars[b % (sizeof kChars - 1)]);
+  return s;
+}
+
+std::string DirOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// Makes the rename itself durable. Best effort: the new file is complete and
+// in place whether or not this succeeds, and a failure cannot undo the rename.
+void SyncDir(const std::string& path) {
+  int fd = open(DirOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  fsync(fd);
+  close(fd);
+}
+
+}  // namespace
+
+Result<OutputFile> OutputFile::Open(const std::string& path, OutputMode mode) {
+  if (path == "-") return OutputFile(stdout);
+  if (path.empty()) return MakeError("an output file name is empty");
+  struct stat st {};
+  const bool exists = stat(path.c_str(), &st) == 0;  // follows a symbolic link
+  if (mode == OutputMode::kStream || (exists && !S_ISREG(st.st_mode))) {
+    FILE* f = fopen(path.c_str(), "w");
+    if (!f) return CannotWrite(path, errno);
+    OutputFile out(f);
+    out.target_ = path;
+    return out;
+  }
+  std::string target = path;
+  if (exists) {
+    // rename() needs only the directory to be writable; refuse a read-only
+    // file as writing it in place would.
+    if (access(path.c_str(), W_OK) != 0) return CannotWrite(path, errno);
+    // A symbolic link stays a link: the new file replaces what it points to.
+    struct stat lst {};
+    if (lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
+      if (char* real = realpath(path.c_str(), nullptr)) {
+        target = real;
+        free(real);
+      }
+    }
+  }
+  return OpenTemp(path, target, exists ? std::optional<mode_t>(st.st_mode & 07777) : std::nullopt);
+}
+
+Result<OutputFile> OutputFile::OpenTemp(const std::string& path, const std::string& target,
+                                        std::optional<mode_t> keep_mode) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::string temp = fmt::format("{}.tmp-{}", target, RandomSuffix());
+    int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, keep_mode.value_or(0666));
+    if (fd < 0) {
+      if (errno == EEXIST) continue;
+      return CannotWrite(path, errno);
+    }
+    // The replacement keeps the old file's mode, which the umask must not narrow.
+    if (keep_mode) fchmod(fd, *keep_mode);
+    FILE* f = fdopen(fd, "w");
+    if (!f) {
+      int err = errno;
+      close(fd);
+      unlink(temp.c_str());
+      return CannotWrite(path, err);
+    }
+    OutputFile out(f);
+    out.target_ = target;
+    out.temp_ = std::move(temp);
+    return out;
+  }
+  return CannotWrite(path, EEXIST);
+}
+
+OutputFile::~OutputFile() { Abandon(); }
+
+OutputFile& OutputFile::operator=(OutputFile&& o) noexcept {
+  if (this != &o) {
+    Abandon();
+    f_ = o.f_;
+    target_ = std::move(o.target_);
+    temp_ = std::move(o.temp_);
+    o.f_ = nullptr;
+    o.temp_.clear();
+  }
+  return *this;
+}
+
+void OutputFile::Abandon() {
+  if (!f_) return;
+  if (!temp_.empty()) {
+    fclose(f_);
+    unlink(temp_.c_str());
+    temp_.clear();
+  } else if (f_ == stdout) {
+    fflush(f_);
+  } else {
+    fclose(f_);
+  }
+  f_ = nullptr;
+}
+
+Status OutputFile::Commit() {
+  if (!f_) return Status::Ok();
+  const std::string name = target_.empty() ? "standard output" : fmt::format("output file \"{}\"", target_);
+  auto failed = [&](int err) {
+    return MakeError(fmt::format("writing {} failed: {}", name, err ? std::strerror(err) : "a write failed"));
+  };
+  if (temp_.empty()) {
+    if (fflush(f_) != 0) return failed(errno);
+    if (ferror(f_)) return failed(0);
+    return Status::Ok();
+  }
+  int err = -1;
+  if (fflush(f_) != 0) err = errno;
+  else if (ferror(f_)) err = 0;
+  else if (fsync(fileno(f_)) != 0) err = errno;
+  if (fclose(f_) != 0 && err == -1) err = errno;
+  f_ = nullptr;
+  if (err == -1 && rename(temp_.c_str(), target_.c_str()) != 0) err = errno;
+  if (err != -1) {
+    unlink(temp_.c_str());
+    temp_.clear();
+    return MakeError(fmt::format("{} (the previous file, if any, is unchanged)", failed(err).message));
+  }
+  temp_.clear();
+  SyncDir(target_);
+  return Status::Ok();
+}
+
+}  // namespace tj
