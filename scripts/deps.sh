@@ -17,7 +17,17 @@ packages=(
   time                                      # /usr/bin/time: peak memory of the breadth test
   libpcre2-dev                              # -sV: the signatures are PCRE2 regular expressions
   libssl-dev openssl                        # -sV: TLS handshakes and certificates; test certificates
+  python3                                   # -sV lab: the hostile servers
+  tmux                                      # progress lab test: a real terminal for the live line
 )
+# The -sV lab's "service zoo" (tests/lab/service_zoo.sh): real servers, each
+# started by the test inside a lab namespace with its own configuration.
+# They must not run on the host: see the install step below.
+zoo=(
+  openssh-server nginx apache2 lighttpd mariadb-server postgresql redis-server memcached
+  vsftpd postfix dovecot-imapd dovecot-pop3d dnsmasq mosquitto stunnel4
+)
+packages+=("${zoo[@]}")
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(nmap masscan zmap)             # the peers the benchmarks compare against
 fi
@@ -34,5 +44,26 @@ if ((${#missing[@]})); then
   fi
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
+  # postfix asks questions unless told; "No configuration" leaves it idle.
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  # The zoo's servers must never start on the host's real interfaces:
+  # Debian's policy-rc.d hook (exit 101) keeps every package from starting
+  # its service during the install; ours is removed afterwards.
+  own_policy=0
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    own_policy=1
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  if ((own_policy)); then rm -f /usr/sbin/policy-rc.d; trap - EXIT; fi
+  # Where systemd runs, the packages enable their units for the next boot:
+  # disable them (and stop any that started anyway).
+  if [[ -d /run/systemd/system ]]; then
+    for unit in ssh nginx apache2 lighttpd mariadb postgresql redis-server memcached vsftpd \
+                postfix dovecot dnsmasq mosquitto stunnel4; do
+      systemctl disable --now "$unit" >/dev/null 2>&1 || true
+    done
+  fi
 fi

@@ -18,6 +18,8 @@ struct CommandContext {
 };
 
 int RunScan(const std::vector<std::string>& args, const CommandContext& ctx);
+// `tojimari resume FILE`: finishes the scan an interrupted run saved.
+int RunResume(const std::vector<std::string>& args, const CommandContext& ctx);
 int RunCheck(const std::vector<std::string>& args, const CommandContext& ctx);
 
 // Help texts.

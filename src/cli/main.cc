@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (first == "scan") return tj::RunScan(rest, ctx);
   if (first == "check") return tj::RunCheck(rest, ctx);
+  if (first == "resume") return tj::RunResume(rest, ctx);
   if (first == "help") return Help(rest);
   if (first == "version" || first == "--version" || first == "-V")
     return fmt::print("tojimari {}\n", tj::kVersion), 0;

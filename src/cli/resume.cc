@@ -57,7 +57,7 @@ Result<HostResult> HostFromJson(const Json& j) {
 
 }  // namespace
 
-Status WriteResumeFile(const std::string& path, const ResumeState& state) {
+Status WriteResumeFile(OutputFile& out, const ResumeState& state) {
   Json hosts = Json::array();
   for (const HostResult& h : state.hosts) {
     Json ports = Json::array();
@@ -72,18 +72,10 @@ Status WriteResumeFile(const std::string& path, const ResumeState& state) {
               {"args", state.args},
               {"start_index", state.start_index},
               {"hosts", std::move(hosts)}};
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << doc.dump() << "\n";
-    out.flush();
-    if (!out) return MakeError(fmt::format("cannot write resume file \"{}\": {}", tmp, std::strerror(errno)));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    unlink(tmp.c_str());
-    return MakeError(fmt::format("cannot write resume file \"{}\": {}", path, std::strerror(errno)));
-  }
-  return Status::Ok();
+  std::string text = doc.dump() + "\n";
+  if (!out.get() || fwrite(text.data(), 1, text.size(), out.get()) != text.size())
+    return MakeError(fmt::format("cannot write resume file \"{}\"", out.target_path()));
+  return out.Commit();
 }
 
 Result<ResumeState> ReadResumeFile(const std::string& path) {

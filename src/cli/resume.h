@@ -11,6 +11,7 @@
 
 #include "core/scan_result.h"
 #include "core/status.h"
+#include "report/safe_file.h"
 
 namespace tj {
 
@@ -20,8 +21,10 @@ struct ResumeState {
   std::vector<HostResult> hosts;  // decided results, in the order they were reported
 };
 
-// Written to a temporary file and renamed, so a crash leaves the old file.
-Status WriteResumeFile(const std::string& path, const ResumeState& state);
+// Writes the state and commits the file (see report/safe_file.h: a crash
+// leaves the previous file). The file is opened before the scan, while the
+// process may still rename in its directory.
+Status WriteResumeFile(OutputFile& out, const ResumeState& state);
 Result<ResumeState> ReadResumeFile(const std::string& path);
 
 }  // namespace tj

@@ -27,7 +27,9 @@ TEST(Resume, RoundTrip) {
   h.ports.push_back(p);
   s.hosts.push_back(h);
   std::string path = ::testing::TempDir() + "/tj.resume";
-  ASSERT_TRUE(WriteResumeFile(path, s).ok());
+  auto out = OutputFile::Open(path, OutputMode::kReplaceWhenDone);
+  ASSERT_TRUE(out.ok());
+  ASSERT_TRUE(WriteResumeFile(*out, s).ok());
   auto r = ReadResumeFile(path);
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->args, s.args);

@@ -2,17 +2,24 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <algorithm>
 #include <cstdio>
+#include <optional>
+#include <unordered_map>
 
 #include "cli/commands.h"
 #include "cli/scan_options.h"
 #include "core/port_spec.h"
 #include "core/services.h"
+#include "cli/progress.h"
+#include "cli/rename_helper.h"
+#include "cli/resume.h"
 #include "cli/scan_engine.h"
 #include "engine/scanner.h"
 #include "net/resolve.h"
 #include "report/port_fold.h"
 #include "report/writer.h"
+#include "service/service_scan.h"
 
 namespace tj {
 namespace {
@@ -70,15 +77,48 @@ class Fanout : public ResultSink {
   void Note(Status s) {
     if (!s.ok() && first_error.ok()) first_error = s;
   }
+  ProgressCounters progress;
   void OnPort(const PortResult& r) override {
+    progress.done.fetch_add(1, std::memory_order_relaxed);
+    if (r.state == PortState::kOpen) progress.open.fetch_add(1, std::memory_order_relaxed);
     for (auto& w : writers) Note(w->Port(r));
   }
 };
 
+// What a resumed scan brings from the interrupted one: the hosts it had
+// finished (written out again as they were) and, for hosts it left half
+// done, the ports already decided (merged into the new results).
+struct Carried {
+  std::vector<HostResult> complete;
+  std::unordered_map<Address, HostResult, AddressHash> partial;
+  std::unordered_map<Address, std::vector<uint16_t>, AddressHash> decided;
+};
+
+Carried CarryOver(const ResumeState& r, size_t ports_per_host) {
+  Carried c;
+  for (const HostResult& h : r.hosts) {
+    auto& d = c.decided[h.addr];
+    for (const PortResult& p : h.ports) d.push_back(p.port);
+    if (h.ports.size() >= ports_per_host) c.complete.push_back(h);
+    else c.partial.emplace(h.addr, h);
+  }
+  return c;
+}
+
+void MergeCarried(Carried* c, HostResult* h) {
+  auto it = c->partial.find(h->addr);
+  if (it == c->partial.end()) return;
+  h->ports.insert(h->ports.end(), it->second.ports.begin(), it->second.ports.end());
+  std::sort(h->ports.begin(), h->ports.end(),
+            [](const PortResult& a, const PortResult& b) { return a.port < b.port; });
+  c->partial.erase(it);
+}
+
 // Every output is opened here, before the scan, so a bad path fails at once
 // (exit 2) rather than after a long scan. Report files appear only complete
 // (safe_file.h); NDJSON streams so tools can follow it while the scan runs.
-Status OpenWriters(const ScanOptions& o, const ServiceTable& services, Fanout* f) {
+Status OpenWriters(const ScanOptions& o, const ServiceTable& services, const MoverSlot* slot,
+                   std::vector<RenameHelper::Pair>* renames, Fanout* f) {
   using Factory = std::unique_ptr<Writer> (*)(FilePtr, const ServiceTable&);
   struct Wanted {
     std::string path;
@@ -110,8 +150,9 @@ Status OpenWriters(const ScanOptions& o, const ServiceTable& services, Fanout* f
   }
   for (auto& w : wanted) {
     if (w.path.empty()) continue;
-    auto out = OpenOutput(w.path, w.mode);
+    auto out = OpenOutput(w.path, w.mode, slot);
     if (!out) return out.error();
+    if (!out->temp_path().empty()) renames->push_back({out->temp_path(), out->target_path()});
     f->writers.push_back(w.make(std::move(*out), services));
   }
   return Status::Ok();
@@ -124,7 +165,9 @@ int Fail(const std::string& msg) {
 
 }  // namespace
 
-int RunScan(const std::vector<std::string>& args, const CommandContext& ctx) {
+namespace {
+
+int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, const ResumeState* resume) {
   ScanOptions o;
   if (Status s = ParseParams(ScanParams(), args, &o, &o.targets); !s.ok()) return Fail(s.message());
   if (o.help) {
@@ -140,12 +183,37 @@ int RunScan(const std::vector<std::string>& args, const CommandContext& ctx) {
   if (!ports) return Fail(ports.error().message);
   TargetList targets;
   if (Status s = BuildTargets(o, &targets); !s.ok()) return Fail(s.message());
+  auto detect = ServiceScan::Make(o.version_detect, o.version_intensity, o.service_db, ctx.stop);  // -sV
+  if (!detect) return Fail(detect.error().message);
+  // Declared before the outputs: they use the helper until they are gone.
+  MoverSlot mover;
+  std::unique_ptr<RenameHelper> helper;
   Fanout out;
-  if (Status s = OpenWriters(o, services, &out); !s.ok()) return Fail(s.message());
+  std::vector<RenameHelper::Pair> renames;
+  if (Status s = OpenWriters(o, services, &mover, &renames, &out); !s.ok()) return Fail(s.message());
+  // Prepared now, while the directory is surely writable; used only if the
+  // scan is interrupted, removed otherwise.
+  std::optional<OutputFile> resume_out;
+  if (auto r = OutputFile::Open(o.resume_file, OutputMode::kReplaceWhenDone, &mover); r) {
+    resume_out = std::move(*r);
+    renames.push_back({resume_out->temp_path(), resume_out->target_path()});
+  } else if (o.verbose) {  // most scans finish; say it only when asked
+    fmt::print(stderr, "tojimari: an interrupted scan will not be resumable: {}\n", r.error().message);
+  }
+  // A raw scan started as root continues as an unprivileged user (see
+  // ChooseEngine), which may not rename files into place: a helper that keeps
+  // root does that, for these files only.
+  if (resume) renames.push_back({o.resume_file, ""});  // consumed at the end: removable
+  if (geteuid() == 0 && !renames.empty()) {
+    auto h = RenameHelper::Start(renames);
+    if (!h) return Fail(h.error().message);
+    helper = std::move(*h);
+    mover.mover = helper.get();
+  }
 
   const Timing timing = ComposeTiming(o);
   std::vector<std::string> notices;
-  auto engine = ChooseEngine(o, targets, timing, ctx.stop, &notices);
+  auto engine = ChooseEngine(o, targets, timing, ctx.stop, &out.progress.probes, &notices);
   for (const auto& n : notices) fmt::print(stderr, "{}\n", n);
   if (!engine) return Fail(engine.error().message);
 
@@ -175,14 +243,35 @@ int RunScan(const std::vector<std::string>& args, const CommandContext& ctx) {
   req.connect.timing = timing;
   req.connect.seed = o.seed;
   req.connect.stop = ctx.stop;
+  req.connect.probes_sent = &out.progress.probes;
+  Carried carried;
+  std::vector<HostResult> reported;  // everything decided, for a resume file
+  if (resume) {
+    carried = CarryOver(*resume, ports->size());
+    req.start_index = resume->start_index;
+    req.decided = &carried.decided;
+    for (const HostResult& h : carried.complete) {
+      for (auto& w : out.writers) out.Note(w->Host(h));
+      reported.push_back(h);
+    }
+  }
+  out.progress.total = targets.size() * ports->size();
+  for (const auto& [addr, d] : carried.decided) out.progress.done += d.size();
   auto t0 = std::chrono::steady_clock::now();
+  std::optional<ProgressReporter> progress;
+  progress.emplace(&out.progress, isatty(STDERR_FILENO),
+                   std::chrono::duration_cast<std::chrono::milliseconds>(o.stats_every), stderr);
   auto totals = RunScan(req, &out, [&](HostResult&& h) {
+    MergeCarried(&carried, &h);
     if (h.name.empty() && !o.no_dns) {
       h.name = ReverseLookup(h.addr);
       h.name_from_ptr = !h.name.empty();
     }
+    (*detect)->Run(services, &h);  // -sV: fills PortResult::service of open ports
     for (auto& w : out.writers) out.Note(w->Host(h));
+    reported.push_back(h);
   });
+  progress.reset();  // clears the live line before the summary
   RunSummary sum;
   sum.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (totals) {
@@ -195,8 +284,42 @@ int RunScan(const std::vector<std::string>& args, const CommandContext& ctx) {
   for (auto& w : out.writers) out.Note(w->End(sum));
   if (totals && o.verbose > 0) fmt::print(stderr, "{}\n", engine->stats());
   if (!totals) return Fail(totals.error().message);
+  if (sum.interrupted) {
+    // Hosts the interrupted run had not reached keep their carried ports.
+    for (auto& [addr, h] : carried.partial) reported.push_back(h);
+    ResumeState state{args, totals->resume_index, std::move(reported)};
+    if (!resume_out) return Fail(fmt::format("interrupted; no resume file: \"{}\" could not be written", o.resume_file));
+    if (Status s = WriteResumeFile(*resume_out, state); !s.ok()) return Fail(s.message());
+    fmt::print(stderr, "Interrupted: `tojimari resume {}` finishes the scan.\n", o.resume_file);
+    if (!out.first_error.ok()) return Fail(out.first_error.message());
+    return 130;
+  }
   if (!out.first_error.ok()) return Fail(out.first_error.message());
-  return sum.interrupted ? 130 : 0;
+  if (resume) {  // consumed
+    if (mover.mover) mover.mover->Remove(o.resume_file);
+    else std::remove(o.resume_file.c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int RunScan(const std::vector<std::string>& args, const CommandContext& ctx) {
+  return ScanWith(args, ctx, nullptr);
+}
+
+int RunResume(const std::vector<std::string>& args, const CommandContext& ctx) {
+  if (args.size() != 1 || args[0].starts_with("-")) {
+    fmt::print(stderr, "tojimari resume: give the resume file an interrupted scan wrote (e.g. tojimari.resume)\n");
+    return 2;
+  }
+  auto state = ReadResumeFile(args[0]);
+  if (!state) return Fail(state.error().message);
+  // The saved arguments name the resume file too; keep the one given here.
+  std::vector<std::string> scan_args = state->args;
+  scan_args.push_back("--resume-file");
+  scan_args.push_back(args[0]);
+  return ScanWith(scan_args, ctx, &*state);
 }
 
 }  // namespace tj

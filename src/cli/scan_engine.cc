@@ -28,11 +28,13 @@ Result<Shard> ParseShard(const std::string& text, uint64_t seed) {
   return s;
 }
 
-ChosenEngine ConnectChoice(const Timing& timing, const ScanOptions& o, const std::atomic<bool>* stop) {
+ChosenEngine ConnectChoice(const Timing& timing, const ScanOptions& o, const std::atomic<bool>* stop,
+                           std::atomic<uint64_t>* probes) {
   ConnectOptions co;
   co.timing = timing;
   co.seed = o.seed;
   co.stop = stop;
+  co.probes_sent = probes;
   auto engine = std::make_shared<ConnectEngine>(co);
   ChosenEngine c;
   c.type = "connect";
@@ -49,7 +51,8 @@ ChosenEngine ConnectChoice(const Timing& timing, const ScanOptions& o, const std
 }  // namespace
 
 Result<ChosenEngine> ChooseEngine(const ScanOptions& o, const TargetList& targets, const Timing& timing,
-                                  const std::atomic<bool>* stop, std::vector<std::string>* notices) {
+                                  const std::atomic<bool>* stop, std::atomic<uint64_t>* probes,
+                                  std::vector<std::string>* notices) {
   const bool privileged = HaveRawPrivileges();
   std::string tech = o.technique.empty() ? (privileged ? "-sS" : "-sT") : o.technique;
   if (tech != "-sT" && !privileged) {
@@ -78,13 +81,14 @@ Result<ChosenEngine> ChooseEngine(const ScanOptions& o, const TargetList& target
   }
   if (tech == "-sT") {
     if (!o.shard.empty()) return MakeError("--shard works with the raw scans (-sS, -sF, ...), not -sT");
-    return ConnectChoice(timing, o, stop);
+    return ConnectChoice(timing, o, stop, probes);
   }
   const TechniqueInfo* info = FindTechnique(tech);
   RawOptions ro;
   ro.timing = timing;
   ro.seed = o.seed;
   ro.stop = stop;
+  ro.probes_sent = probes;
   if (!o.shard.empty()) {
     auto shard = ParseShard(o.shard, o.seed);
     if (!shard) return shard.error();

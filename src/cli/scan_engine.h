@@ -25,7 +25,9 @@ struct ChosenEngine {
 };
 
 // Notices for the user (fallbacks, privilege drop) go to *notices.
+// `probes` counts probes sent, for the progress line.
 Result<ChosenEngine> ChooseEngine(const ScanOptions& o, const TargetList& targets, const Timing& timing,
-                                  const std::atomic<bool>* stop, std::vector<std::string>* notices);
+                                  const std::atomic<bool>* stop, std::atomic<uint64_t>* probes,
+                                  std::vector<std::string>* notices);
 
 }  // namespace tj

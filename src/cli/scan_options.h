@@ -47,6 +47,8 @@ struct ScanOptions {
   bool version_detect = false;             // -sV (also -A): service and version detection
   int version_intensity = 7;               // --version-intensity 0-9; --version-light 2, --version-all 9
   std::string service_db;                  // --service-db FILE: probes instead of the built-in ones
+  Duration stats_every{0};                 // --stats-every: progress lines when stderr is no terminal
+  std::string resume_file = "tojimari.resume";  // --resume-file: where an interrupted scan saves its state
   bool help = false;                       // -h, --help
   bool version = false;                    // -V, --version
 };

@@ -84,6 +84,25 @@ constexpr P kTable[] = {
      [](O& o, SV) { o.technique = "-sW"; return Status::Ok(); }},
     {"-Pn", ArgKind::kFlag, "", kTech, "skip host discovery: treat every host as up",
      [](O& o, SV) { o.skip_discovery = true; return Status::Ok(); }},
+    {"-sV", ArgKind::kFlag, "", kVersion, "probe open ports for the service, product and version",
+     [](O& o, SV) { o.version_detect = true; return Status::Ok(); }},
+    {"-A", ArgKind::kFlag, "", kVersion, "aggressive: enables -sV",
+     [](O& o, SV) { o.version_detect = true; return Status::Ok(); }},
+    {"--version-intensity", ArgKind::kValue, "0-9", kVersion,
+     "how many probes to try: 0 light .. 9 all (default 7)",
+     [](O& o, SV v) {
+       auto n = Number<int>(v, 0, 9);
+       if (!n) return Status(n.error());
+       o.version_intensity = *n;
+       return Status::Ok();
+     }},
+    {"--version-light", ArgKind::kFlag, "", kVersion, "likely probes only, shorter waits (intensity 2)",
+     [](O& o, SV) { o.version_intensity = 2; return Status::Ok(); }},
+    {"--version-all", ArgKind::kFlag, "", kVersion, "every probe, longer waits (intensity 9)",
+     [](O& o, SV) { o.version_intensity = 9; return Status::Ok(); }},
+    {"--service-db", ArgKind::kValue, "FILE", kVersion,
+     "probes and signatures from FILE (ours or nmap's format); \"nmap\": nmap's installed file",
+     [](O& o, SV v) { o.service_db = v; return Status::Ok(); }},
     {"-T", ArgKind::kAttached, "0-5", kTiming, "timing template: paranoid..insane (default 3)",
      [](O& o, SV v) {
        auto n = Number<int>(v, 0, 5);
@@ -158,6 +177,15 @@ constexpr P kTable[] = {
      [](O& o, SV v) { o.json_out = v; return Status::Ok(); }},
     {"-oA", ArgKind::kValue, "BASENAME", kOutput, "normal, XML and grepable: BASENAME.nmap, .xml, .gnmap",
      [](O& o, SV v) { o.all_out = v; return Status::Ok(); }},
+    {"--stats-every", ArgKind::kValue, "TIME", kOutput, "print a progress line every TIME (e.g. 10s)",
+     [](O& o, SV v) {
+       auto d = ParseDuration(v);
+       if (!d) return Status(d.error());
+       o.stats_every = *d;
+       return Status::Ok();
+     }},
+    {"--resume-file", ArgKind::kValue, "FILE", kOutput, "where an interrupted scan saves its state",
+     [](O& o, SV v) { o.resume_file = v; return Status::Ok(); }},
     {"-h", ArgKind::kFlag, "", kOutput, "this help",
      [](O& o, SV) { o.help = true; return Status::Ok(); }},
     {"--help", ArgKind::kFlag, "", kOutput, "",

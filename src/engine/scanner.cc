@@ -71,7 +71,9 @@ Status ScanGroup(const ScanRequest& req, const std::vector<Address>& group,
   std::vector<size_t> index;
   for (size_t i = 0; i < group.size(); ++i) {
     if (!disc->up[i]) continue;
-    jobs.push_back({group[i], PortsLeft(req, group[i])});
+    auto left = PortsLeft(req, group[i]);
+    if (left.empty() && req.decided) continue;  // a resumed scan had decided all of them
+    jobs.push_back({group[i], std::move(left)});
     index.push_back(i);
   }
   if (jobs.empty() || Stopped(req)) return Status::Ok();

@@ -50,7 +50,7 @@ void SyncDir(const std::string& path) {
 
 }  // namespace
 
-Result<OutputFile> OutputFile::Open(const std::string& path, OutputMode mode) {
+Result<OutputFile> OutputFile::Open(const std::string& path, OutputMode mode, const MoverSlot* slot) {
   if (path == "-") return OutputFile(stdout);
   if (path.empty()) return MakeError("an output file name is empty");
   struct stat st {};
@@ -76,7 +76,9 @@ Result<OutputFile> OutputFile::Open(const std::string& path, OutputMode mode) {
       }
     }
   }
-  return OpenTemp(path, target, exists ? std::optional<mode_t>(st.st_mode & 07777) : std::nullopt);
+  auto file = OpenTemp(path, target, exists ? std::optional<mode_t>(st.st_mode & 07777) : std::nullopt);
+  if (file) file->slot_ = slot;
+  return file;
 }
 
 Result<OutputFile> OutputFile::OpenTemp(const std::string& path, const std::string& target,
@@ -113,17 +115,28 @@ OutputFile& OutputFile::operator=(OutputFile&& o) noexcept {
     f_ = o.f_;
     target_ = std::move(o.target_);
     temp_ = std::move(o.temp_);
+    slot_ = o.slot_;
     o.f_ = nullptr;
     o.temp_.clear();
   }
   return *this;
 }
 
+int OutputFile::MoveIntoPlace() const {
+  if (slot_ && slot_->mover) return slot_->mover->Rename(temp_, target_);
+  return rename(temp_.c_str(), target_.c_str()) == 0 ? 0 : errno;
+}
+
+void OutputFile::RemoveTemp() const {
+  if (slot_ && slot_->mover) slot_->mover->Remove(temp_);
+  else unlink(temp_.c_str());
+}
+
 void OutputFile::Abandon() {
   if (!f_) return;
   if (!temp_.empty()) {
     fclose(f_);
-    unlink(temp_.c_str());
+    RemoveTemp();
     temp_.clear();
   } else if (f_ == stdout) {
     fflush(f_);
@@ -150,9 +163,12 @@ Status OutputFile::Commit() {
   else if (fsync(fileno(f_)) != 0) err = errno;
   if (fclose(f_) != 0 && err == -1) err = errno;
   f_ = nullptr;
-  if (err == -1 && rename(temp_.c_str(), target_.c_str()) != 0) err = errno;
+  if (err == -1) {
+    int e = MoveIntoPlace();
+    if (e != 0) err = e;
+  }
   if (err != -1) {
-    unlink(temp_.c_str());
+    RemoveTemp();
     temp_.clear();
     return MakeError(fmt::format("{} (the previous file, if any, is unchanged)", failed(err).message));
   }

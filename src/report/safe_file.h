@@ -25,6 +25,22 @@
 
 namespace tj {
 
+// Who renames a finished temporary file into place and removes an abandoned
+// one: normally the process itself. After a raw scan started as root has
+// switched to an unprivileged user, that user may not rename in the output's
+// directory, so a helper that kept root does it (cli/rename_helper.h).
+class FileMover {
+ public:
+  virtual ~FileMover() = default;
+  virtual int Rename(const std::string& from, const std::string& to) = 0;  // 0 or an errno
+  virtual int Remove(const std::string& path) = 0;                         // 0 or an errno
+};
+
+// Filled in once the helper runs; files opened before that see it then.
+struct MoverSlot {
+  FileMover* mover = nullptr;
+};
+
 enum class OutputMode : uint8_t {
   kReplaceWhenDone,  // temporary file, renamed over the target by Commit
   kStream,           // written in place, visible while it grows
@@ -38,7 +54,8 @@ class OutputFile {
   explicit OutputFile(FILE* f) : f_(f) {}
   // "-" is stdout. Opening is where a bad path fails (missing directory, no
   // permission), so callers open every output before the scan starts.
-  static Result<OutputFile> Open(const std::string& path, OutputMode mode);
+  // `slot`, when given, must outlive the file.
+  static Result<OutputFile> Open(const std::string& path, OutputMode mode, const MoverSlot* slot = nullptr);
 
   // Without a successful Commit, a temporary file is removed and the target
   // is left as it was.
@@ -50,6 +67,9 @@ class OutputFile {
 
   // The stream to write to; nullptr after a Commit that closed it.
   FILE* get() const { return f_; }
+  // The temporary file awaiting its rename ("" for streams) and its target.
+  const std::string& temp_path() const { return temp_; }
+  const std::string& target_path() const { return target_; }
   // Finishes the file. A stream is flushed. A replaced file is flushed,
   // fsync'ed, closed and renamed over its target; on any error (including an
   // earlier failed write) the temporary file is removed and the target kept.
@@ -60,10 +80,13 @@ class OutputFile {
   static Result<OutputFile> OpenTemp(const std::string& path, const std::string& target,
                                      std::optional<mode_t> keep_mode);
   void Abandon();
+  int MoveIntoPlace() const;
+  void RemoveTemp() const;
 
   FILE* f_ = nullptr;
   std::string target_;  // the path the user named (empty for adopted streams)
   std::string temp_;    // set while a temporary file awaits its rename
+  const MoverSlot* slot_ = nullptr;
 };
 
 }  // namespace tj

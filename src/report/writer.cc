@@ -2,6 +2,8 @@
 
 namespace tj {
 
-Result<FilePtr> OpenOutput(const std::string& path, OutputMode mode) { return OutputFile::Open(path, mode); }
+Result<FilePtr> OpenOutput(const std::string& path, OutputMode mode, const MoverSlot* slot) {
+  return OutputFile::Open(path, mode, slot);
+}
 
 }  // namespace tj

@@ -59,7 +59,8 @@ inline constexpr int kJsonSchemaVersion = 1;
 using FilePtr = OutputFile;
 // Opens an output destination ("-" is stdout). Report files are replaced only
 // when complete; NDJSON passes OutputMode::kStream. See safe_file.h.
-Result<FilePtr> OpenOutput(const std::string& path, OutputMode mode = OutputMode::kReplaceWhenDone);
+Result<FilePtr> OpenOutput(const std::string& path, OutputMode mode = OutputMode::kReplaceWhenDone,
+                           const MoverSlot* slot = nullptr);
 
 // Each writer commits its output in End(): a file it never ends is not
 // written. nmap's formats fold uninteresting ports as the normal output does.

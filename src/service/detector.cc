@@ -1,0 +1,217 @@
+// The per-port probing sequence and the worker threads; see detector.h.
+#include "service/detector.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "service/conn.h"
+#include "service/match.h"
+
+namespace tj {
+namespace {
+
+using std::chrono::milliseconds;
+
+struct Reply {
+  std::string bytes;
+  ReadEnd end = ReadEnd::kTimeout;
+};
+
+class PortProbe {
+ public:
+  PortProbe(const ProbeDb& db, const DetectOptions& o, const Address& a, uint16_t port)
+      : db_(db), o_(o), addr_(a), port_(port), deadline_(Clock::now() + o.port_budget) {}
+
+  // The sequence over plain TCP, or inside TLS once a handshake worked.
+  MatchResult Session(bool tls) {
+    std::string soft;
+    MatchResult soft_match;
+    bool banner = false;
+    const Probe* null = NullProbe();
+    if (null) {
+      auto r = Exchange(*null, tls, o_.null_wait);
+      if (!r) return {};
+      banner = !r->bytes.empty();
+      if (r->end == ReadEnd::kClosed && r->bytes.empty()) ++closed_silent_;
+      if (auto m = MatchReply(db_, *null, r->bytes); m.matched) {
+        if (!m.soft) return m;
+        soft = m.info.name;
+        soft_match = m;
+      }
+    }
+    for (const Probe* p : Order(tls)) {
+      if (TimeUp()) break;
+      if (!soft.empty() && !p->tls_handshake && !ProbeCanName(db_, *p, soft)) continue;
+      if (p->tls_handshake) {
+        if (tls || banner) continue;
+        if (auto m = TryTls(*p); m) return *m;
+        continue;
+      }
+      auto r = Exchange(*p, tls, milliseconds(p->wait_ms));
+      if (!r) break;
+      ++answered_;
+      if (r->end == ReadEnd::kClosed && r->bytes.empty()) ++closed_silent_;
+      if (auto m = MatchReply(db_, *p, r->bytes); m.matched) {
+        // nmap's database names a TLS reply "ssl" (its SSLSessionReq probe):
+        // the service is inside, so look there.
+        if (m.info.name == "ssl" && !tls && !tls_ok_) {
+          if (auto inner = TryTls(*p); inner) return *inner;
+        }
+        if (!m.soft) return m;
+        if (soft.empty()) {
+          soft = m.info.name;
+          soft_match = m;
+        }
+      }
+    }
+    return soft_match;
+  }
+
+  bool tls_ok() const { return tls_ok_; }
+  const CertInfo* cert() const { return has_cert_ ? &cert_ : nullptr; }
+  // Every connection was closed at once without a byte: tcpwrapped.
+  bool wrapped() const { return closed_silent_ > 0 && closed_silent_ == answered_ + 1; }
+
+ private:
+  bool TimeUp() const {
+    return Clock::now() >= deadline_ || (o_.stop && o_.stop->load(std::memory_order_relaxed));
+  }
+
+  const Probe* NullProbe() const {
+    if (db_.probes.empty()) return nullptr;
+    const Probe& p = db_.probes[0];
+    return p.payload.empty() && !p.tls_handshake && !p.udp ? &p : nullptr;
+  }
+
+  // TCP probes worth sending here: those listing the port first, then the
+  // rest by rarity, leaving out the rare ones beyond the intensity.
+  std::vector<const Probe*> Order(bool tls) const {
+    std::vector<std::pair<int, const Probe*>> keyed;
+    for (const auto& p : db_.probes) {
+      if (p.udp || &p == NullProbe()) continue;
+      bool likely = p.ports.Contains(port_) || (tls && p.sslports.Contains(port_)) ||
+                    (p.tls_handshake && p.sslports.Contains(port_));
+      if (!likely && p.rarity > o_.intensity) continue;
+      keyed.emplace_back(likely ? 0 : p.rarity, &p);
+    }
+    std::stable_sort(keyed.begin(), keyed.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    std::vector<const Probe*> out;
+    for (auto& k : keyed) out.push_back(k.second);
+    return out;
+  }
+
+  Clock::time_point Until(milliseconds wait) const { return std::min(deadline_, Clock::now() + wait); }
+
+  std::unique_ptr<Conn> Connect(bool tls) {
+    auto c = Conn::Open(addr_, port_, Until(o_.connect_timeout));
+    if (!c || !tls) return c;
+    if (!c->StartTls(Until(o_.connect_timeout))) return nullptr;
+    return c;
+  }
+
+  // One probe on a new connection: send, then read until the reply is
+  // complete (a hard match), ends, pauses, or the wait runs out.
+  // Empty when no connection could be made.
+  std::optional<Reply> Exchange(const Probe& p, bool tls, milliseconds wait) {
+    if (TimeUp()) return std::nullopt;
+    auto c = Connect(tls);
+    if (!c) return std::nullopt;
+    wait = std::min(wait, o_.max_probe_wait);
+    if (!p.payload.empty() && !c->Send(p.payload, Until(wait))) return Reply{"", ReadEnd::kClosed};
+    Reply r;
+    r.end = c->Read(&r.bytes, o_.max_reply, Until(wait), o_.quiet, [&](const std::string& b) {
+      auto m = MatchReply(db_, p, b);
+      return m.matched && !m.soft;
+    });
+    return r;
+  }
+
+  std::optional<MatchResult> TryTls(const Probe& p) {
+    auto c = Conn::Open(addr_, port_, Until(o_.connect_timeout));
+    if (!c || !c->StartTls(Until(std::min(milliseconds(p.wait_ms), o_.max_probe_wait)))) return std::nullopt;
+    tls_ok_ = true;
+    has_cert_ = c->Certificate(&cert_);
+    c.reset();
+    closed_silent_ = answered_ = 0;
+    MatchResult inner = Session(true);
+    return inner;
+  }
+
+  const ProbeDb& db_;
+  const DetectOptions& o_;
+  const Address& addr_;
+  uint16_t port_;
+  Clock::time_point deadline_;
+  bool tls_ok_ = false;
+  bool has_cert_ = false;
+  CertInfo cert_;
+  int closed_silent_ = 0;
+  int answered_ = 0;
+};
+
+}  // namespace
+
+DetectOptions DetectOptionsFor(int intensity) {
+  DetectOptions o;
+  o.intensity = std::clamp(intensity, 0, 9);
+  if (o.intensity <= 2) {
+    o.null_wait = milliseconds(1500);
+    o.max_probe_wait = milliseconds(2500);
+    o.port_budget = milliseconds(8000);
+  } else if (o.intensity >= 9) {
+    o.null_wait = milliseconds(5000);
+    o.max_probe_wait = milliseconds(8000);
+    o.port_budget = milliseconds(40000);
+  }
+  return o;
+}
+
+ServiceInfo DetectPort(const ProbeDb& db, const DetectOptions& o, const Address& addr, uint16_t port,
+                       std::string_view table_name) {
+  PortProbe probe(db, o, addr, port);
+  MatchResult m = probe.Session(false);
+  ServiceInfo info = m.matched ? m.info : ServiceInfo{};
+  if (!m.matched) {
+    info.name = table_name;
+    info.method = "table";
+    info.conf = 3;
+    if (probe.wrapped() && !probe.tls_ok()) {
+      info.name = "tcpwrapped";
+      info.method = "probed";
+      info.conf = 8;
+    }
+  } else if (m.soft) {
+    info.conf = 7;
+  }
+  if (probe.tls_ok()) {
+    info.tunnel = "ssl";
+    if (!m.matched && info.name.empty()) info.name = "ssl";
+    if (const CertInfo* c = probe.cert()) {
+      info.has_cert = true;
+      info.cert = *c;
+    }
+  }
+  return info;
+}
+
+void DetectServices(const ProbeDb& db, const ServiceTable& services, const DetectOptions& o, HostResult* host) {
+  std::vector<PortResult*> todo;
+  for (auto& p : host->ports)
+    if (p.proto == Proto::kTcp && p.state == PortState::kOpen) todo.push_back(&p);
+  if (todo.empty()) return;
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < todo.size();) {
+      PortResult* p = todo[i];
+      if (o.stop && o.stop->load()) break;
+      p->service = DetectPort(db, o, p->addr, p->port, services.Name(p->proto, p->port));
+    }
+  };
+  size_t n = std::min<size_t>(todo.size(), std::max(1, o.parallelism));
+  std::vector<std::thread> workers;
+  for (size_t i = 1; i < n; ++i) workers.emplace_back(work);
+  work();
+  for (auto& t : workers) t.join();
+}
+
+}  // namespace tj

@@ -1,0 +1,51 @@
+// Service detection (-sV): what runs on each open TCP port, from what the
+// service says rather than its port number. Per port: connect and wait for a
+// banner (the NULL probe), then send probes in order of likelihood for that
+// port (those listing it first, then by rarity up to the intensity), each
+// on a new connection with its own wait, until a signature matches. A probe
+// marked tls tries a handshake; when it succeeds the same sequence runs
+// again inside TLS and the certificate is kept.
+//
+// Every port has a time budget and a reply-size cap, and ports run in
+// parallel, so a tarpit, an endless banner, garbage or a stalled handshake
+// costs that port its budget and nothing more.
+// Thread-safety: DetectServices runs its own worker threads; the ProbeDb is shared read-only.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <string_view>
+
+#include "core/scan_result.h"
+#include "core/services.h"
+#include "service/probe_db.h"
+
+namespace tj {
+
+struct DetectOptions {
+  int intensity = 7;                              // 0-9: probes of rarity above it are skipped
+                                                  // unless they list the port
+  std::chrono::milliseconds null_wait{2500};      // how long to wait for a banner
+  std::chrono::milliseconds max_probe_wait{5000}; // cap on a probe's own wait
+  std::chrono::milliseconds quiet{400};           // a reply has ended after this pause
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds port_budget{15000};   // all probing of one port, TLS included
+  size_t max_reply = 32 * 1024;                   // bytes kept of one reply
+  int parallelism = 32;                           // ports probed at once
+  const std::atomic<bool>* stop = nullptr;        // set on SIGINT: remaining ports are skipped
+};
+
+// nmap's --version-intensity levels turned into waits and budgets
+// (--version-light is 2, --version-all 9).
+DetectOptions DetectOptionsFor(int intensity);
+
+// Probes one port. table_name is the services-table name, reported when
+// nothing matched (method "table").
+ServiceInfo DetectPort(const ProbeDb& db, const DetectOptions& o, const Address& addr, uint16_t port,
+                       std::string_view table_name);
+
+// Fills PortResult::service for every open TCP port of host.
+void DetectServices(const ProbeDb& db, const ServiceTable& services, const DetectOptions& o, HostResult* host);
+
+}  // namespace tj

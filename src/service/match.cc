@@ -1,0 +1,73 @@
+// Signature matching; see match.h.
+#include "service/match.h"
+
+namespace tj {
+namespace {
+
+// The probes whose signatures apply to a reply to probe, in order.
+// with_null: the NULL probe's signatures last (a banner arrives whatever was sent).
+template <typename Fn>
+void ForEachSource(const ProbeDb& db, const Probe& probe, bool with_null, Fn fn) {
+  if (!fn(probe)) return;
+  for (const auto& name : probe.fallback)
+    if (const Probe* p = db.Find(name); p && p != &probe && !fn(*p)) return;
+  if (with_null && !db.probes.empty() && db.probes[0].payload.empty() && !db.probes[0].tls_handshake &&
+      &db.probes[0] != &probe)
+    fn(db.probes[0]);
+}
+
+// Templates like " $1" leave spaces when a group is empty.
+void Trim(std::string* s) {
+  size_t b = s->find_first_not_of(' ');
+  if (b == std::string::npos) {
+    s->clear();
+    return;
+  }
+  *s = s->substr(b, s->find_last_not_of(' ') - b + 1);
+}
+
+}  // namespace
+
+MatchResult MatchReply(const ProbeDb& db, const Probe& probe, std::string_view reply) {
+  MatchResult soft;
+  MatchResult hard;
+  if (reply.empty()) return hard;
+  std::vector<std::string> groups;
+  ForEachSource(db, probe, true, [&](const Probe& p) {
+    for (const auto& sig : p.sigs) {
+      if (sig.soft && soft.matched) continue;
+      if (!sig.re->Match(reply, &groups)) continue;
+      MatchResult& r = sig.soft ? soft : hard;
+      r.matched = true;
+      r.soft = sig.soft;
+      r.sig = &sig;
+      r.info.name = sig.service;
+      r.info.product = Substitute(sig.product, groups);
+      r.info.version = Substitute(sig.version, groups);
+      r.info.extrainfo = Substitute(sig.info, groups);
+      r.info.hostname = Substitute(sig.hostname, groups);
+      r.info.ostype = Substitute(sig.ostype, groups);
+      r.info.devicetype = Substitute(sig.devicetype, groups);
+      for (std::string* f : {&r.info.product, &r.info.version, &r.info.extrainfo, &r.info.hostname,
+                             &r.info.ostype, &r.info.devicetype})
+        Trim(f);
+      r.info.method = "probed";
+      r.info.conf = 10;
+      if (!sig.soft) return false;
+    }
+    return true;
+  });
+  return hard.matched ? hard : soft;
+}
+
+bool ProbeCanName(const ProbeDb& db, const Probe& probe, std::string_view service) {
+  bool found = false;
+  ForEachSource(db, probe, false, [&](const Probe& p) {
+    for (const auto& sig : p.sigs)
+      if (!sig.soft && sig.service == service) found = true;
+    return !found;
+  });
+  return found;
+}
+
+}  // namespace tj

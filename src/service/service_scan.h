@@ -1,0 +1,33 @@
+// -sV as the scan command sees it: built once from the options (loading the
+// probe database, which may fail with a file:line error), then run on each
+// host before the writers get it.
+// Thread-safety: Run may be called from one thread at a time per host.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "core/scan_result.h"
+#include "core/services.h"
+#include "core/status.h"
+#include "service/detector.h"
+
+namespace tj {
+
+class ServiceScan {
+ public:
+  // enabled false: Run does nothing. db_path empty: the built-in database.
+  static Result<std::shared_ptr<ServiceScan>> Make(bool enabled, int intensity, const std::string& db_path,
+                                                   const std::atomic<bool>* stop);
+  // Fills the service of every open TCP port of host.
+  void Run(const ServiceTable& services, HostResult* host) const;
+
+ private:
+  bool enabled_ = false;
+  DetectOptions opts_;
+  std::shared_ptr<const ProbeDb> owned_;  // a database loaded from a file
+  const ProbeDb* db_ = nullptr;
+};
+
+}  // namespace tj

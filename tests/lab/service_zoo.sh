@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# service_zoo.sh: real servers from Debian's packages, each with its own
+# configuration in a temporary directory, started inside a lab target
+# namespace (lab.sh) on known ports, for the -sV lab tests.
+#
+#   service_zoo.sh start NS DIR IP   starts what is installed; prints one line
+#                                    per port: PORT NAME PACKAGE TUNNEL
+#                                    ("-" when plain); logs go to DIR/*.log
+#   service_zoo.sh stop DIR          kills what start started (process groups in DIR/pids)
+#   service_zoo.sh hostile NS DIR IP PORT... tarpit, endless banner, garbage,
+#                                    broken TLS on these four ports
+#
+# Nothing listens outside the namespace: every server binds IP (the
+# target's address) or lives only in NS. Installing the packages must not
+# start them on the host (policy-rc.d in containers; see scripts/deps.sh).
+set -uo pipefail
+
+cmd=${1:-}; shift || true
+
+_bg() {  # name, then the command run in NS in its own process group
+  local name=$1; shift
+  setsid ip netns exec "$NS" "$@" >"$DIR/$name.log" 2>&1 </dev/null &
+  echo $! >>"$DIR/pids"
+}
+_have() { command -v "$1" >/dev/null 2>&1 || [[ -x $1 ]]; }
+
+_cert() {
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$DIR/key.pem" -out "$DIR/cert.pem" -days 20 \
+    -subj "/CN=zoo.lab/O=tojimari lab" -addext "subjectAltName=DNS:zoo.lab,IP:$IP" >/dev/null 2>&1
+  chmod 644 "$DIR/key.pem" "$DIR/cert.pem"
+}
+
+start_ssh() {
+  _have /usr/sbin/sshd || return
+  mkdir -p /run/sshd
+  ssh-keygen -q -t ed25519 -N '' -f "$DIR/ssh_host_ed25519_key"
+  printf 'Port 2222\nListenAddress %s\nHostKey %s/ssh_host_ed25519_key\nPidFile %s/sshd.pid\nUsePAM no\n' \
+    "$IP" "$DIR" "$DIR" >"$DIR/sshd_config"
+  _bg sshd /usr/sbin/sshd -D -e -f "$DIR/sshd_config"
+  echo "2222 ssh openssh-server -"
+}
+
+start_nginx() {
+  _have /usr/sbin/nginx || return
+  mkdir -p "$DIR/nginx"
+  cat >"$DIR/nginx.conf" <<EOF
+daemon off; user root; pid $DIR/nginx.pid; error_log $DIR/nginx_error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path $DIR/nginx/body; proxy_temp_path $DIR/nginx/proxy;
+  fastcgi_temp_path $DIR/nginx/fcgi; uwsgi_temp_path $DIR/nginx/uwsgi; scgi_temp_path $DIR/nginx/scgi;
+  server { listen $IP:80; root $DIR/www; }
+  server { listen $IP:443 ssl; root $DIR/www; ssl_certificate $DIR/cert.pem; ssl_certificate_key $DIR/key.pem; }
+}
+EOF
+  _bg nginx /usr/sbin/nginx -c "$DIR/nginx.conf" -p "$DIR/nginx"
+  echo "80 http nginx -"
+  echo "443 http nginx ssl"
+}
+
+start_apache() {
+  _have /usr/sbin/apache2 || return
+  local m=/usr/lib/apache2/modules
+  cat >"$DIR/apache2.conf" <<EOF
+ServerRoot $DIR
+LoadModule mpm_event_module $m/mod_mpm_event.so
+LoadModule authz_core_module $m/mod_authz_core.so
+Listen $IP:8081
+ServerName zoo.lab
+PidFile $DIR/apache2.pid
+ErrorLog $DIR/apache2_error.log
+Mutex file:$DIR default
+User www-data
+Group www-data
+DocumentRoot $DIR/www
+EOF
+  _bg apache2 /usr/sbin/apache2 -f "$DIR/apache2.conf" -DFOREGROUND
+  echo "8081 http apache2 -"
+}
+
+start_lighttpd() {
+  _have /usr/sbin/lighttpd || return
+  printf 'server.document-root = "%s/www"\nserver.bind = "%s"\nserver.port = 33080\nserver.pid-file = "%s/lighttpd.pid"\nserver.errorlog = "%s/lighttpd_error.log"\n' \
+    "$DIR" "$IP" "$DIR" "$DIR" >"$DIR/lighttpd.conf"
+  _bg lighttpd /usr/sbin/lighttpd -D -f "$DIR/lighttpd.conf"
+  echo "33080 http lighttpd -"
+}
+
+start_mariadb() {
+  _have /usr/sbin/mariadbd || return
+  mkdir -p "$DIR/mysql"
+  mariadb-install-db --no-defaults --user=root --datadir="$DIR/mysql" --skip-test-db \
+    --auth-root-authentication-method=normal >"$DIR/mariadb-install.log" 2>&1 || return
+  _bg mariadb /usr/sbin/mariadbd --no-defaults --user=root --datadir="$DIR/mysql" \
+    --socket="$DIR/mysql.sock" --pid-file="$DIR/mysql.pid" --bind-address="$IP" --port=3306 \
+    --skip-grant-tables --skip-name-resolve --log-error="$DIR/mariadb_error.log"
+  echo "3306 mysql mariadb-server -"
+}
+
+start_postgres() {
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [[ -n $bin ]] || return
+  mkdir -p "$DIR/pg" && chown postgres "$DIR/pg"
+  runuser -u postgres -- "$bin/initdb" -D "$DIR/pg" -A trust >"$DIR/initdb.log" 2>&1 || return
+  _bg postgres runuser -u postgres -- "$bin/postgres" -D "$DIR/pg" -k "$DIR/pg" -h "$IP" -p 5432
+  echo "5432 postgresql postgresql -"
+}
+
+start_redis() {
+  _have /usr/bin/redis-server || return
+  printf 'bind %s\nport 6379\nprotected-mode no\ndaemonize no\ndir %s\nsave ""\nappendonly no\n' \
+    "$IP" "$DIR" >"$DIR/redis.conf"
+  _bg redis /usr/bin/redis-server "$DIR/redis.conf"
+  echo "6379 redis redis-server -"
+}
+
+start_stunnel() {  # TLS in front of redis
+  _have /usr/bin/stunnel4 || return
+  printf 'foreground = yes\npid = %s/stunnel.pid\n[redis-tls]\naccept = %s:6380\nconnect = %s:6379\ncert = %s/cert.pem\nkey = %s/key.pem\n' \
+    "$DIR" "$IP" "$IP" "$DIR" "$DIR" >"$DIR/stunnel.conf"
+  _bg stunnel /usr/bin/stunnel4 "$DIR/stunnel.conf"
+  echo "6380 redis redis-server ssl"
+}
+
+start_memcached() {
+  _have /usr/bin/memcached || return
+  _bg memcached /usr/bin/memcached -u nobody -l "$IP" -p 11211 -U 0
+  echo "11211 memcached memcached -"
+}
+
+start_vsftpd() {
+  _have /usr/sbin/vsftpd || return
+  mkdir -p "$DIR/empty"
+  printf 'listen=YES\nlisten_ipv6=NO\nlisten_address=%s\nlisten_port=21\nbackground=NO\nanonymous_enable=YES\nno_anon_password=YES\nanon_root=%s/empty\nlocal_enable=NO\nsecure_chroot_dir=%s/empty\n' \
+    "$IP" "$DIR" "$DIR" >"$DIR/vsftpd.conf"
+  _bg vsftpd /usr/sbin/vsftpd "$DIR/vsftpd.conf"
+  echo "21 ftp vsftpd -"
+}
+
+start_postfix() {
+  _have /usr/lib/postfix/sbin/master || return
+  local c=$DIR/postfix q=$DIR/postfix-spool
+  mkdir -p "$c" "$q/pid" "$q/public" "$q/private" "$DIR/postfix-data"
+  chown postfix "$DIR/postfix-data" "$q/public" "$q/private"
+  cat >"$c/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $q
+data_directory = $DIR/postfix-data
+inet_interfaces = $IP
+inet_protocols = ipv4
+myhostname = zoo.lab
+mydestination =
+smtpd_peername_lookup = no
+smtpd_client_connection_count_limit = 0
+smtpd_client_connection_rate_limit = 0
+maillog_file = /dev/stdout
+# Debian's own main.cf sets this banner; ours is written from scratch.
+smtpd_banner = \$myhostname ESMTP \$mail_name (Debian/GNU)
+EOF
+  # smtpd needs proxymap (recipient maps) and anvil; postlogd writes the
+  # log to master's standard output, which _bg sends to DIR/postfix.log.
+  printf '%s\n' 'smtp inet n - n - - smtpd' 'postlog unix-dgram n - n - 1 postlogd' \
+    'proxymap unix - - n - - proxymap' 'anvil unix - - n - 1 anvil' >"$c/master.cf"
+  _bg postfix /usr/lib/postfix/sbin/master -c "$c" -d
+  echo "25 smtp postfix -"
+}
+
+start_dovecot() {
+  _have /usr/sbin/dovecot || return
+  mkdir -p "$DIR/dovecot-run" "$DIR/dovecot-state"
+  cat >"$DIR/dovecot.conf" <<EOF
+protocols = imap pop3
+listen = $IP
+base_dir = $DIR/dovecot-run
+state_dir = $DIR/dovecot-state
+log_path = $DIR/dovecot_error.log
+ssl = yes
+ssl_cert = <$DIR/cert.pem
+ssl_key = <$DIR/key.pem
+default_internal_user = dovecot
+default_login_user = dovenull
+passdb {
+  driver = static
+  args = nopassword=y
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=$DIR/empty
+}
+EOF
+  _bg dovecot /usr/sbin/dovecot -F -c "$DIR/dovecot.conf"
+  echo "110 pop3 dovecot-pop3d -"
+  echo "143 imap dovecot-imapd -"
+  echo "993 imap dovecot-imapd ssl"
+  echo "995 pop3 dovecot-pop3d ssl"
+}
+
+start_dnsmasq() {
+  _have /usr/sbin/dnsmasq || return
+  _bg dnsmasq /usr/sbin/dnsmasq -k --conf-file=/dev/null --listen-address="$IP" --bind-interfaces \
+    --port=53 --no-resolv --no-hosts --pid-file="$DIR/dnsmasq.pid" --user=root
+  echo "53 domain dnsmasq-base -"
+}
+
+start_mosquitto() {
+  _have /usr/sbin/mosquitto || return
+  printf 'listener 1883 %s\nallow_anonymous true\npersistence false\nlog_dest file %s/mosquitto.log\n' \
+    "$IP" "$DIR" >"$DIR/mosquitto.conf"
+  chmod 777 "$DIR"
+  _bg mosquitto /usr/sbin/mosquitto -c "$DIR/mosquitto.conf"
+  echo "1883 mqtt mosquitto -"
+}
+
+case $cmd in
+  start)
+    NS=$1 DIR=$2 IP=$3
+    mkdir -p "$DIR/www" && chmod 755 "$DIR" "$DIR/www"
+    echo '<html><body>zoo</body></html>' >"$DIR/www/index.html"
+    : >"$DIR/pids"
+    _cert
+    for s in ssh nginx apache lighttpd mariadb postgres redis stunnel memcached vsftpd postfix \
+             dovecot dnsmasq mosquitto; do
+      "start_$s"
+    done
+    ;;
+  hostile)
+    NS=$1 DIR=$2 IP=$3; shift 3
+    cat >"$DIR/hostile.py" <<'EOF'
+# Four hostile servers: a tarpit (accepts, never speaks), an endless banner,
+# binary garbage, and TLS that breaks off after a bogus ServerHello.
+import os, socket, sys, threading, time
+ip, ports = sys.argv[1], [int(p) for p in sys.argv[2:6]]
+def tarpit(c): time.sleep(3600)
+def endless(c):
+    while True: c.sendall(b"220 " + b"A" * 4096 + b"\r\n")
+def garbage(c):
+    c.sendall(os.urandom(2048)); time.sleep(3600)
+def broken_tls(c):
+    c.recv(4096); c.sendall(b"\x16\x03\x03\x00\x30\x02\x00\x00\x2c\x03\x03" + os.urandom(20)); time.sleep(3600)
+def serve(port, fn):
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((ip, port)); s.listen(64)
+    while True:
+        c, _ = s.accept()
+        threading.Thread(target=fn, args=(c,), daemon=True).start()
+for port, fn in zip(ports, [tarpit, endless, garbage, broken_tls]):
+    threading.Thread(target=serve, args=(port, fn), daemon=True).start()
+time.sleep(86400)
+EOF
+    _bg hostile python3 "$DIR/hostile.py" "$IP" "$@"
+    ;;
+  stop)
+    DIR=$1
+    [[ -f $DIR/pids ]] || exit 0
+    while read -r pid; do kill -TERM -- "-$pid" 2>/dev/null; done <"$DIR/pids"
+    sleep 1
+    while read -r pid; do kill -KILL -- "-$pid" 2>/dev/null; done <"$DIR/pids"
+    # postgres forks under runuser in the same group; nothing else to reap.
+    ;;
+  *) echo "usage: service_zoo.sh start NS DIR IP | hostile NS DIR IP P1 P2 P3 P4 | stop DIR" >&2; exit 2 ;;
+esac
