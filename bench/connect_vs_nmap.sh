@@ -17,6 +17,9 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 lab=$here/../tests/lab/lab.sh
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"
+
 runs=3 loss=0 build=$here/../build tj_args="" nmap_args="-T4"
 while (($#)); do
   case $1 in
@@ -46,52 +49,8 @@ trap 'exit 130' INT TERM
 eval "$("$lab" up "$name" --listen-bin "$listen" --loss "$loss" --owner $$)"
 target=$LAB_TARGET_IP4
 
-# truth.tsv: "port state" for every port, as the lab defines it.
-awk -v open="$LAB_OPEN_TCP" -v drop="$LAB_DROP_TCP" -v rej="$LAB_REJECT_TCP" 'BEGIN {
-  n = split(open, o, ","); for (i = 1; i <= n; i++) isopen[o[i]] = 1
-  split(drop, d, "-"); split(rej, r, "-")
-  for (p = 1; p <= 65535; p++) {
-    s = "closed"
-    if (p in isopen) s = "open"
-    else if ((p >= d[1] && p <= d[2]) || (p >= r[1] && p <= r[2])) s = "filtered"
-    print p, s
-  }
-}' >"$work/truth.tsv"
-
-# nmap's XML lists only the interesting ports; the rest sit in <extraports>
-# groups whose <extrareasons ports="..."> attribute names them as ranges.
-nmap_states() {  # XML -> "port state" lines
-  awk '
-    match($0, /<extraports state="[^"]*"/) { cur = substr($0, RSTART + 19, RLENGTH - 20) }
-    match($0, / ports="[^"]*"/) {
-      n = split(substr($0, RSTART + 8, RLENGTH - 9), parts, ",")
-      for (i = 1; i <= n; i++) {
-        lo = parts[i]; hi = parts[i]
-        if (index(parts[i], "-")) { split(parts[i], lh, "-"); lo = lh[1]; hi = lh[2] }
-        for (p = lo + 0; p <= hi + 0; p++) print p, cur
-      }
-    }
-    match($0, /portid="[0-9]+"><state state="[^"]*"/) {
-      s = substr($0, RSTART, RLENGTH); gsub(/[^0-9a-z|" =]/, "", s)
-      split(s, f, "\""); print f[2], f[4]
-    }' "$1"
-}
-
-tj_states() { jq -r 'select(.proto == "tcp") | "\(.port) \(.state)"' "$1"; }
-
-# Prints "right open_found open_total false_open" for a "port state" file.
-grade() {
-  awk 'NR == FNR { t[$1] = $2; next } { g[$1] = $2 }
-    END {
-      for (p = 1; p <= 65535; p++) {
-        right += (g[p] == t[p]); total_open += (t[p] == "open")
-        found += (t[p] == "open" && g[p] == "open"); false_open += (t[p] != "open" && g[p] == "open")
-      }
-      print right, found, total_open, false_open
-    }' "$work/truth.tsv" "$1"
-}
-
-now() { date +%s.%N; }
+write_truth "$work/truth.tsv"  # "port state" for every port, as the lab defines it
+grade() { grade_ports "$work/truth.tsv" "$1"; }  # "right found total false_open"
 
 # run_tool TOOL I: one timed run; appends "seconds right found total false_open".
 run_tool() {

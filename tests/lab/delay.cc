@@ -1,7 +1,8 @@
 // lab_delay: the lab's delay line. This kernel has no sch_netem and nftables
-// cannot queue, so lab.sh sends the target's outgoing packets to an NFQUEUE
-// (iptables-legacy -t mangle -A OUTPUT -o VETH -j NFQUEUE --queue-num N) and
-// this program holds each one for a fixed delay, then accepts it.
+// cannot queue, so lab.sh sends what reaches the target over its veth to an
+// NFQUEUE (iptables-legacy -t mangle -A PREROUTING -i VETH -j NFQUEUE
+// --queue-num N) and this program holds each packet for a fixed delay, then
+// accepts it. (lab.sh says why the probes and not the replies are held.)
 //
 // Packets leave in the order they came: the queue hands them over with
 // increasing ids and every packet waits the same time, so a FIFO of
@@ -10,9 +11,11 @@
 // userspace hop cheap. The loop never blocks on a held packet: it sleeps in
 // ppoll until the next packet arrives or the oldest one is due.
 //
-// It is a userspace hop, so it caps the link's packet rate (the benchmark
-// notes measure how much). The queue is large and fail-open: under overload
-// the kernel lets packets through undelayed rather than drop them.
+// It is a userspace hop, so it caps the link's packet rate (bench/README.md
+// says how much): accepting a packet runs the target's whole receive path
+// (TCP, the reply, the veth) inside this process's system call. Beyond that
+// rate packets wait longer than the delay. The queue is large and fail-open,
+// so under overload the kernel lets packets through rather than drop them.
 //
 // Usage: lab_delay [--queue N] [--maxlen N] DELAY_MS
 // Prints "ready" once bound; on SIGTERM/SIGINT releases what it holds,

@@ -4,8 +4,15 @@
 # rules, so every port has a known truth (open, closed, dropped, rejected).
 #
 #   lab.sh up NAME [--loss PCT] [--loss-probe PCT] [--loss-reply PCT]
-#                  [--ports P,P,...] [--listen-bin PATH] [--anyip] [--owner PID]
+#                  [--delay MS] [--ports P,P,...] [--listen-bin PATH]
+#                  [--delay-bin PATH] [--anyip] [--owner PID]
 #       Builds the lab and prints its facts as KEY=VALUE lines (eval-able).
+#       --delay: holds every packet reaching the target for MS milliseconds
+#         (lab_delay on an NFQUEUE, since this kernel has no netem), so the
+#         round trip grows by MS. A userspace hop: beyond its rate (see
+#         bench/README.md) packets queue up and wait longer; none is lost.
+#         --delay-bin defaults to lab_delay beside the listener binary, or
+#         $LAB_DELAY_BIN.
 #       --owner: the process the lab belongs to, for sweep.
 #   lab.sh down NAME          Tears it down; safe to repeat.
 #   lab.sh env NAME           Prints the facts again.
@@ -14,6 +21,9 @@
 #       background); down kills it too.
 #   lab.sh probes NAME        TCP+UDP packets the target has received so far
 #                             (not counting DNS to 53/udp).
+#   lab.sh syns NAME          TCP SYNs (without ACK) received so far: the
+#                             probes of a SYN scan, without the scanner
+#                             kernel's RSTs to the SYN-ACKs.
 #   lab.sh sweep              Tears down labs whose --owner process is gone
 #                             (left behind by a test killed on timeout).
 #
@@ -38,6 +48,7 @@ LAB_SPARE_TCP=50000-50999    # always closed; tests start their own listeners he
 # ranges (39999, 42500), where off-by-one errors in a scanner show first.
 LAB_FIXED_TCP="1 21 22 25 53 80 110 143 443 993 3306 5432 6379 8080 8443 27017 33080 39999 42500 60000 65535"
 LAB_RANDOM_COUNT=4
+LAB_DELAY_QUEUE=7            # NFQUEUE number; queues are per namespace
 
 _lab_die() { echo "lab.sh: $*" >&2; return 1; }
 # Setup steps run in a subshell and use this instead of errexit, which bash
@@ -115,8 +126,10 @@ table inet tjlab {
 # before any loss. DNS lookups the lab points here are not scanning.
 table netdev tjedge {
   counter probes { }
+  counter syns { }
   chain ingress {
     type filter hook ingress device "$LAB_TARGET_IF" priority -10; policy accept;
+    tcp flags & (syn | ack) == syn counter name "syns"
     meta l4proto tcp counter name "probes"
     udp dport != 53 counter name "probes"
   }
@@ -139,6 +152,40 @@ table netdev tjloss {
   }
 }
 EOF
+}
+
+# The delay line: lab_delay holds what reaches the target over its veth for
+# the delay, so every round trip grows by exactly that. It starts before the
+# rules that feed it (a queue nobody reads drops everything) and its PID is
+# recorded for down.
+# Why the probes and not the replies: a reply held on a queue in OUTPUT stays
+# charged to the kernel's per-CPU socket that sends RSTs and ICMP errors, and
+# once its send buffer fills (a few hundred packets: about 50,000 pps at
+# 5 ms) the kernel silently stops replying. A held probe belongs to no socket.
+# The lab's probe loss (netdev ingress) still comes first and its reply loss
+# (netdev egress) last, so loss and delay combine as on a real path.
+_lab_delay() {
+  ((LAB_DELAY_MS > 0)) || return 0
+  local log pid i
+  log=$(mktemp "$LAB_STATE/delay.XXXXXX")
+  # nice -10: the line does work the kernel would do in softirq, ahead of
+  # any process; at the default priority a busy scanner starves it (p50
+  # round trip 270 ms instead of 8 ms at 100,000 pps on 2 cores).
+  ip netns exec "$LAB_TARGET_NS" nice -n -10 "$LAB_DELAY_BIN" --queue "$LAB_DELAY_QUEUE" "$LAB_DELAY_MS" \
+    >"$log" 2>&1 </dev/null &
+  pid=$!
+  echo "$pid" >>"$LAB_STATE/pids"
+  for ((i = 0; i < 100; i++)); do
+    grep -q '^ready$' "$log" && break
+    kill -0 "$pid" 2>/dev/null || { _lab_die "lab_delay did not start: $(cat "$log")"; return 1; }
+    sleep 0.05
+  done
+  grep -q '^ready$' "$log" || { _lab_die "lab_delay did not start: $(cat "$log")"; return 1; }
+  local ipt
+  for ipt in iptables-legacy ip6tables-legacy; do
+    _lab_must ip netns exec "$LAB_TARGET_NS" "$ipt" -t mangle -A PREROUTING -i "$LAB_TARGET_IF" \
+      -j NFQUEUE --queue-num "$LAB_DELAY_QUEUE"
+  done
 }
 
 # Starts lab_listen in the target; records its PID for down. `ip netns exec`
@@ -194,14 +241,15 @@ LAB_REJECT_TCP=$LAB_REJECT_TCP
 LAB_SPARE_TCP=$LAB_SPARE_TCP
 LAB_LOSS_PROBE=$LAB_LOSS_PROBE
 LAB_LOSS_REPLY=$LAB_LOSS_REPLY
+LAB_DELAY_MS=$LAB_DELAY_MS
 LAB_LISTEN_BIN=$LAB_LISTEN_BIN
 LAB_OWNER=$LAB_OWNER
 EOF
 }
 
 _lab_parse_up_opts() {
-  LAB_LOSS_PROBE=0 LAB_LOSS_REPLY=0 LAB_ANYIP=0 LAB_OPEN="" LAB_OWNER=""
-  LAB_LISTEN_BIN=${LAB_LISTEN_BIN:-}
+  LAB_LOSS_PROBE=0 LAB_LOSS_REPLY=0 LAB_ANYIP=0 LAB_OPEN="" LAB_OWNER="" LAB_DELAY_MS=0
+  LAB_LISTEN_BIN=${LAB_LISTEN_BIN:-} LAB_DELAY_BIN=${LAB_DELAY_BIN:-}
   while (($#)); do
     case $1 in
       --loss) LAB_LOSS_PROBE=$2 LAB_LOSS_REPLY=$2; shift 2 ;;
@@ -209,6 +257,8 @@ _lab_parse_up_opts() {
       --loss-reply) LAB_LOSS_REPLY=$2; shift 2 ;;
       --ports) LAB_OPEN=${2//,/ }; shift 2 ;;
       --listen-bin) LAB_LISTEN_BIN=$2; shift 2 ;;
+      --delay) LAB_DELAY_MS=$2; shift 2 ;;
+      --delay-bin) LAB_DELAY_BIN=$2; shift 2 ;;
       --anyip) LAB_ANYIP=1; shift ;;
       --owner) LAB_OWNER=$2; shift 2 ;;
       *) _lab_die "unknown option '$1'"; return 1 ;;
@@ -219,13 +269,20 @@ _lab_parse_up_opts() {
   [[ -x $LAB_LISTEN_BIN ]] ||
     { _lab_die "no listener binary: pass --listen-bin or set LAB_LISTEN_BIN (got '$LAB_LISTEN_BIN')"; return 1; }
   LAB_LISTEN_BIN=$(readlink -f "$LAB_LISTEN_BIN")
+  [[ $LAB_DELAY_MS =~ ^[0-9]+$ ]] || { _lab_die "delay must be whole milliseconds"; return 1; }
+  if ((LAB_DELAY_MS > 0)); then
+    LAB_DELAY_BIN=${LAB_DELAY_BIN:-$(dirname "$LAB_LISTEN_BIN")/lab_delay}
+    [[ -x $LAB_DELAY_BIN ]] ||
+      { _lab_die "no lab_delay binary: pass --delay-bin or set LAB_DELAY_BIN (got '$LAB_DELAY_BIN')"; return 1; }
+    LAB_DELAY_BIN=$(readlink -f "$LAB_DELAY_BIN")
+  fi
   [[ -n $LAB_OPEN ]] || LAB_OPEN="$LAB_FIXED_TCP $(_lab_random_ports)"
 }
 
 # Runs in a subshell: _lab_must exits it at the first failing step.
 _lab_setup() {
   # shellcheck disable=SC2086  # the port list is meant to split
-  _lab_net && _lab_firewall && _lab_start_listener 0 $LAB_OPEN && _lab_sanity && _lab_write_env
+  _lab_net && _lab_firewall && _lab_delay && _lab_start_listener 0 $LAB_OPEN && _lab_sanity && _lab_write_env
 }
 
 lab_up() {  # NAME [options]
@@ -248,9 +305,9 @@ lab_up() {  # NAME [options]
   cat "$LAB_STATE/env"
 }
 
-# Only a PID that still runs our listener (or the delaying subshell of
-# lab.sh) is ours; never signal whatever process reused the number.
-_lab_is_ours() { grep -qaE 'lab_listen|lab\.sh' "/proc/$1/cmdline" 2>/dev/null; }
+# Only a PID that still runs our listener, our delay line (or the delaying
+# subshell of lab.sh) is ours; never signal whatever process reused the number.
+_lab_is_ours() { grep -qaE 'lab_listen|lab_delay|lab\.sh' "/proc/$1/cmdline" 2>/dev/null; }
 
 _lab_kill_ours() {
   local pid=$1 i
@@ -289,10 +346,12 @@ lab_listen() {  # NAME [--delay SEC] PORT...
   _lab_start_listener "$delay" "$@"
 }
 
-lab_probes() {  # NAME
+_lab_counter() {  # NAME COUNTER
   _lab_names "$1" || return 1
-  ip netns exec "$LAB_TARGET_NS" nft list counter netdev tjedge probes | awk '$1 == "packets" {print $2}'
+  ip netns exec "$LAB_TARGET_NS" nft list counter netdev tjedge "$2" | awk '$1 == "packets" {print $2}'
 }
+lab_probes() { _lab_counter "$1" probes; }  # NAME
+lab_syns() { _lab_counter "$1" syns; }      # NAME
 
 lab_sweep() {
   local env owner
@@ -309,7 +368,7 @@ lab_sweep() {
 _lab_main() {
   local cmd=${1:-} ; shift || true
   case $cmd in
-    up|down|env|listen|probes)
+    up|down|env|listen|probes|syns)
       [[ $# -ge 1 ]] || { _lab_die "usage: lab.sh $cmd NAME ..."; return 2; }
       "lab_$cmd" "$@" ;;
     sweep) lab_sweep ;;
