@@ -10,7 +10,7 @@
 namespace tj {
 
 RateBounds RawRateBounds(const Timing& t) {
-  RateBounds b{20'000, 100, 1'000'000};
+  RateBounds b{50'000, 100, 1'000'000};
   if (t.scan_delay.count() > 0) {  // -T0..-T2: one probe per delay
     double r = 1e6 / static_cast<double>(t.scan_delay.count());
     b = {r, r, r};
