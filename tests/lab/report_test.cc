@@ -321,7 +321,8 @@ TEST_F(ReportLabTest, InterruptedScanLeavesWholeDocuments) {
   std::ofstream(P("i.xml")) << "previous";
   std::vector<std::string> argv = {"timeout", "--preserve-status", "-s", "INT", "2", ScannerBin(),
                                    "-sT", "-p-", "-n", "-Pn", "--max-rate", "2000",
-                                   "-oX", P("i.xml"), "-oJ", P("i.json"), "-oG", P("i.gnmap"), kTarget};
+                                   "-oX", P("i.xml"), "-oJ", P("i.json"), "-oG", P("i.gnmap"),
+                                   "--resume-file", P("i.resume"), kTarget};
   RunResult r = lab_->RunInScanner(argv, seconds(120));
   ASSERT_FALSE(r.timed_out);
   EXPECT_EQ(r.exit_code, 130) << "interrupted scans exit 130\n" << r.err;
