@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "lab.h"
+#include "lab_fixture.h"
 #include "scan_check.h"
 
 namespace tjlab {
@@ -26,31 +27,11 @@ using std::chrono::seconds;
 // hang should show as a failure here rather than a ctest kill.
 constexpr seconds kScanTimeout{900};
 
-class LabTest : public ::testing::Test {
+class LabTest : public LabFixture {
  protected:
-  virtual LabOptions Options() const { return {}; }
 
-  void SetUp() override {
-    std::string why;
-    lab_ = Lab::Up(Options(), &why);
-    if (lab_) return;
-    if (InCi()) FAIL() << "lab unavailable and CI=true: " << why;
-    GTEST_SKIP() << "lab unavailable (run as root to enable): " << why;
-  }
-
-  // A fresh NDJSON path per scan, removed when the test ends.
-  std::string NdjsonPath() {
-    static int n = 0;
-    std::string p = "/tmp/tojimari-labtest-" + std::to_string(getpid()) + "-" +
-                    std::to_string(n++) + ".ndjson";
-    std::remove(p.c_str());
-    files_.push_back(p);
-    return p;
-  }
-
-  void TearDown() override {
-    for (const auto& f : files_) std::remove(f.c_str());
-  }
+  // A fresh NDJSON path per scan, in the fixture's directory.
+  std::string NdjsonPath() { return P("scan-" + std::to_string(next_file_++) + ".ndjson"); }
 
   RunResult Scanner(std::vector<std::string> args, seconds timeout = seconds(60)) {
     args.insert(args.begin(), ScannerBin());
@@ -77,8 +58,7 @@ class LabTest : public ::testing::Test {
     return r;
   }
 
-  std::unique_ptr<Lab> lab_;
-  std::vector<std::string> files_;
+  int next_file_ = 0;
 };
 
 class LossyLabTest : public LabTest {

@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include "lab.h"
+#include "lab_fixture.h"
 
 namespace tjlab {
 namespace {
@@ -52,27 +53,7 @@ std::vector<std::string> Lines(const std::string& text) {
   return out;
 }
 
-class ProgressLabTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string why;
-    lab_ = Lab::Up({}, &why);
-    if (!lab_) {
-      if (InCi()) FAIL() << "lab unavailable and CI=true: " << why;
-      GTEST_SKIP() << "lab unavailable (run as root to enable): " << why;
-    }
-    char tmpl[] = "/tmp/tojimari-progresstest-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    if (!dir_.empty()) fs::remove_all(dir_);
-  }
-  std::string P(const std::string& name) const { return dir_ + "/" + name; }
-
-  std::unique_ptr<Lab> lab_;
-  std::string dir_;
-};
+using ProgressLabTest = LabFixture;
 
 // A tmux server of this test's own (its socket in the test's directory, no
 // user config), so the teardown ends it without touching anyone else's

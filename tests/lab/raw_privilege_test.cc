@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "lab.h"
+#include "lab_fixture.h"
 #include "scan_check.h"
 
 namespace tjlab {
@@ -49,28 +50,18 @@ std::string Line(const std::string& text, const std::string& key) {
   return "";
 }
 
-class RawPrivilegeTest : public ::testing::Test {
+class RawPrivilegeTest : public LabFixture {
  protected:
   void SetUp() override {
-    std::string why;
-    lab_ = Lab::Up({}, &why);
-    if (!lab_) {
-      if (InCi()) FAIL() << "lab unavailable and CI=true: " << why;
-      GTEST_SKIP() << "lab unavailable (run as root to enable): " << why;
-    }
+    LabFixture::SetUp();
+    if (NotReady()) return;
     // nobody must reach the binary and write the NDJSON: a private 0755 dir.
-    char tmpl[] = "/tmp/tojimari-rawpriv-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
     chmod(dir_.c_str(), 0755);
     bin_ = dir_ + "/tojimari";
     fs::copy_file(ScannerBin(), bin_);
     chmod(bin_.c_str(), 0755);
   }
 
-  void TearDown() override {
-    if (!dir_.empty()) fs::remove_all(dir_);
-  }
 
   // Skips the test (fails it when CI=true) when tool is not installed; the
   // caller returns when IsSkipped() or HasFailure().
@@ -98,8 +89,7 @@ class RawPrivilegeTest : public ::testing::Test {
     return r;
   }
 
-  std::unique_ptr<Lab> lab_;
-  std::string dir_, bin_;
+  std::string bin_;
   int files_ = 0;
 };
 

@@ -19,6 +19,7 @@
 #include <set>
 
 #include "lab.h"
+#include "lab_fixture.h"
 #include "scan_check.h"
 
 namespace tjlab {
@@ -49,30 +50,11 @@ std::vector<int> PortsOf(const std::string& spec) {
   return ports;
 }
 
-class RawScanTest : public ::testing::Test {
+class RawScanTest : public LabFixture {
  protected:
-  virtual LabOptions Options() const { return {}; }
 
-  void SetUp() override {
-    std::string why;
-    lab_ = Lab::Up(Options(), &why);
-    if (lab_) return;
-    if (InCi()) FAIL() << "lab unavailable and CI=true: " << why;
-    GTEST_SKIP() << "lab unavailable (run as root to enable): " << why;
-  }
-
-  void TearDown() override {
-    for (const auto& f : files_) std::remove(f.c_str());
-  }
-
-  // A fresh file path per use, removed when the test ends.
-  std::string TempPath(const std::string& ext) {
-    static int n = 0;
-    std::string p = "/tmp/tojimari-rawtest-" + std::to_string(getpid()) + "-" + std::to_string(n++) + ext;
-    std::remove(p.c_str());
-    files_.push_back(p);
-    return p;
-  }
+  // A fresh file path per use, in the fixture's directory.
+  std::string TempPath(const std::string& ext) { return P("file-" + std::to_string(next_file_++) + ext); }
 
   // Runs the scanner (target last in args) with --ndjson, expects exit 0 and
   // parses the rows for ip.
@@ -108,8 +90,7 @@ class RawScanTest : public ::testing::Test {
     EXPECT_TRUE(t.wrong.empty()) << DescribeWrong(t);
   }
 
-  std::unique_ptr<Lab> lab_;
-  std::vector<std::string> files_;
+  int next_file_ = 0;
 };
 
 class LossyRawScanTest : public RawScanTest {
@@ -369,6 +350,12 @@ TEST(RawScanBreadthTest, SlashSixteenTimesTwoPortsAllOpen) {
   std::cout << "peak RSS " << kb << " KB (" << kb / 1024 << " MiB)\n";
   RecordProperty("peak_rss_kb", static_cast<int>(kb));
   ASSERT_GT(kb, 0) << "no figure from /usr/bin/time";
+  // AddressSanitizer's shadow memory and quarantine multiply a process's
+  // footprint, so the budget holds for the build users run, not that one.
+  if (TJ_SANITIZED) {
+    std::cout << "NOTE: sanitizer build: peak RSS recorded, not held to the 64 MiB budget\n";
+    return;
+  }
   EXPECT_LT(kb, 64 * 1024) << "peak RSS over 64 MiB for 131,072 pairs";
 }
 

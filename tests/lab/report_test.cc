@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lab.h"
+#include "lab_fixture.h"
 
 namespace tjlab {
 namespace {
@@ -74,22 +75,8 @@ RunResult ValidateAgainstDtd(const std::string& path) {
             " | xmllint --noout --dtdvalid " + kDtd + " -");
 }
 
-class ReportLabTest : public ::testing::Test {
+class ReportLabTest : public LabFixture {
  protected:
-  void SetUp() override {
-    std::string why;
-    lab_ = Lab::Up({}, &why);
-    if (!lab_) {
-      if (InCi()) FAIL() << "lab unavailable and CI=true: " << why;
-      GTEST_SKIP() << "lab unavailable (run as root to enable): " << why;
-    }
-    char tmpl[] = "/tmp/tojimari-reporttest-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
 
   // A tool this test needs: skips the check when it is missing, or fails in CI.
   bool Need(bool have, const std::string& what) {
@@ -99,7 +86,6 @@ class ReportLabTest : public ::testing::Test {
     return false;
   }
 
-  std::string P(const std::string& name) const { return dir_ + "/" + name; }
 
   RunResult Scan(std::vector<std::string> args, seconds timeout = seconds(120)) {
     args.insert(args.begin(), ScannerBin());
@@ -109,8 +95,6 @@ class ReportLabTest : public ::testing::Test {
     return r;
   }
 
-  std::unique_ptr<Lab> lab_;
-  std::string dir_;
 };
 
 // Ports of the scan: 1-100 holds listeners and ~95 closed ports (folded into

@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lab.h"
+#include "lab_fixture.h"
 #include "scan_check.h"
 
 namespace tjlab {
@@ -128,24 +129,9 @@ struct Interrupted {
   std::string err;
 };
 
-class ResumeLabTest : public ::testing::Test {
+class ResumeLabTest : public LabFixture {
  protected:
-  void SetUp() override {
-    std::string why;
-    lab_ = Lab::Up({}, &why);
-    if (!lab_) {
-      if (InCi()) FAIL() << "lab unavailable and CI=true: " << why;
-      GTEST_SKIP() << "lab unavailable (run as root to enable): " << why;
-    }
-    char tmpl[] = "/tmp/tojimari-resumetest-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    if (!dir_.empty()) fs::remove_all(dir_);
-  }
 
-  std::string P(const std::string& name) const { return dir_ + "/" + name; }
   std::vector<std::string> ScanArgs(const std::string& technique) const {
     return {ScannerBin(), technique, "-p-", "-n", "-Pn", "--max-rate", "40000"};
   }
@@ -174,8 +160,6 @@ class ResumeLabTest : public ::testing::Test {
   void InterruptAndResume(const std::string& technique, double delay_s, const PortMap& ref);
   void CheckNdjsonSplit(const PortMap& ref, const Rows& first, const Rows& second);
 
-  std::unique_ptr<Lab> lab_;
-  std::string dir_;
 };
 
 // Starts argv inside the scanner's namespace (stdout and stderr to files),
