@@ -67,7 +67,13 @@ std::string VersionText(const ServiceInfo& s) {
   return out;
 }
 
-std::string XmlEscape(std::string_view s) {
+namespace {
+
+// Walks s character by character: valid UTF-8 sequences are kept whole,
+// other bytes go to `one` (with a flag saying whether the byte was the
+// start of invalid UTF-8). XML and grepable output differ only in `one`.
+template <typename Fn>
+std::string MapChars(std::string_view s, Fn one) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
@@ -79,6 +85,22 @@ std::string XmlEscape(std::string_view s) {
       continue;
     }
     ++i;
+    one(c, len == 0, out);
+  }
+  return out;
+}
+
+// Control characters and invalid UTF-8 as \xNN, so a hostile name or banner
+// cannot break a line or a document.
+void PlainOrHex(unsigned char c, bool invalid, std::string& out) {
+  if (invalid || c < 0x20 || c == 0x7F) out += Hex(c);
+  else out.push_back(static_cast<char>(c));
+}
+
+}  // namespace
+
+std::string XmlEscape(std::string_view s) {
+  return MapChars(s, [](unsigned char c, bool invalid, std::string& out) {
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
@@ -88,12 +110,9 @@ std::string XmlEscape(std::string_view s) {
       case '\t': out += "&#9;"; break;
       case '\n': out += "&#10;"; break;
       case '\r': out += "&#13;"; break;
-      default:
-        if (len == 0 || c < 0x20 || c == 0x7F) out += Hex(c);
-        else out.push_back(static_cast<char>(c));
+      default: PlainOrHex(c, invalid, out);
     }
-  }
-  return out;
+  });
 }
 
 std::string XmlCommentText(std::string_view s) {
@@ -106,21 +125,6 @@ std::string XmlCommentText(std::string_view s) {
   return out;
 }
 
-std::string LineSafe(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = Utf8Length(s, i);
-    if (len > 1) {
-      out.append(s.substr(i, len));
-      i += len;
-      continue;
-    }
-    ++i;
-    if (len == 0 || c < 0x20 || c == 0x7F) out += Hex(c);
-    else out.push_back(static_cast<char>(c));
-  }
-  return out;
-}
+std::string LineSafe(std::string_view s) { return MapChars(s, PlainOrHex); }
 
 }  // namespace tj
