@@ -41,10 +41,7 @@ class GrepableWriter : public Writer {
   Status End(const RunSummary& s) override;
 
  private:
-  Status Put(const std::string& s) {
-    if (fwrite(s.data(), 1, s.size(), out_.get()) != s.size()) return MakeError("writing grepable output failed");
-    return Status::Ok();
-  }
+  Status Put(const std::string& s) { return WriteText(out_.get(), s, "grepable"); }
 
   FilePtr out_;
   const ServiceTable& services_;

@@ -57,10 +57,7 @@ class JsonWriter : public Writer {
   Status End(const RunSummary& s) override;
 
  private:
-  Status Put(const std::string& s) {
-    if (fwrite(s.data(), 1, s.size(), out_.get()) != s.size()) return MakeError("writing JSON output failed");
-    return Status::Ok();
-  }
+  Status Put(const std::string& s) { return WriteText(out_.get(), s, "JSON"); }
   Json PortJson(const PortResult& p) const;
 
   FilePtr out_;

@@ -42,10 +42,7 @@ class NormalWriter : public Writer {
   Status End(const RunSummary& s) override;
 
  private:
-  Status Print(const std::string& s) {
-    if (fwrite(s.data(), 1, s.size(), out_.get()) != s.size()) return MakeError("writing output failed");
-    return Status::Ok();
-  }
+  Status Print(const std::string& s) { return WriteText(out_.get(), s, "normal"); }
   std::string Table(const std::vector<const PortResult*>& rows) const;
 
   FilePtr out_;

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/scan_result.h"
 #include "core/services.h"
@@ -64,6 +65,9 @@ Result<FilePtr> OpenOutput(const std::string& path, OutputMode mode = OutputMode
 
 // Each writer commits its output in End(): a file it never ends is not
 // written. nmap's formats fold uninteresting ports as the normal output does.
+// Writes text whole to out; the error names the format ("XML", "JSON").
+Status WriteText(FILE* out, std::string_view text, std::string_view format);
+
 std::unique_ptr<Writer> MakeNormalWriter(FilePtr out, const ServiceTable& services);
 std::unique_ptr<Writer> MakeNdjsonWriter(FilePtr out, const ServiceTable& services);
 std::unique_ptr<Writer> MakeXmlWriter(FilePtr out, const ServiceTable& services);       // -oX

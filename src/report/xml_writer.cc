@@ -34,10 +34,7 @@ class XmlWriter : public Writer {
   Status End(const RunSummary& s) override;
 
  private:
-  Status Put(const std::string& s) {
-    if (fwrite(s.data(), 1, s.size(), out_.get()) != s.size()) return MakeError("writing XML output failed");
-    return Status::Ok();
-  }
+  Status Put(const std::string& s) { return WriteText(out_.get(), s, "XML"); }
   std::string Ports(const HostResult& h) const;
 
   FilePtr out_;
