@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ pkg-config          # build
+  ccache                                    # build: cheap rebuilds across build directories
   libfmt-dev nlohmann-json3-dev             # formatting, JSON output
   libpcap-dev                               # compiles capture filters into kernel BPF
   libgtest-dev libgmock-dev                 # unit tests

@@ -18,6 +18,15 @@ struct CommandContext {
 };
 
 int RunScan(const std::vector<std::string>& args, const CommandContext& ctx);
+
+struct ScanRecord;
+// What a command that scans on the user's behalf (audit, watch) wants from
+// `tojimari scan ARGS` besides its exit code.
+struct ScanHooks {
+  ScanRecord* record = nullptr;  // filled with the whole scan (report/scan_record.h)
+  bool quiet = false;            // no normal output on stdout (report files still written)
+};
+int RunScanTo(const std::vector<std::string>& args, const CommandContext& ctx, const ScanHooks& hooks);
 // `tojimari resume FILE`: finishes the scan an interrupted run saved.
 int RunResume(const std::vector<std::string>& args, const CommandContext& ctx);
 int RunCheck(const std::vector<std::string>& args, const CommandContext& ctx);

@@ -18,6 +18,7 @@
 #include "engine/scanner.h"
 #include "net/resolve.h"
 #include "report/port_fold.h"
+#include "report/scan_record.h"
 #include "report/writer.h"
 #include "service/service_scan.h"
 
@@ -118,7 +119,7 @@ void MergeCarried(Carried* c, HostResult* h) {
 // (exit 2) rather than after a long scan. Report files appear only complete
 // (safe_file.h); NDJSON streams so tools can follow it while the scan runs.
 Status OpenWriters(const ScanOptions& o, const ServiceTable& services, const MoverSlot* slot,
-                   std::vector<RenameHelper::Pair>* renames, Fanout* f) {
+                   std::vector<RenameHelper::Pair>* renames, const ScanHooks& hooks, Fanout* f) {
   using Factory = std::unique_ptr<Writer> (*)(FilePtr, const ServiceTable&);
   struct Wanted {
     std::string path;
@@ -144,7 +145,8 @@ Status OpenWriters(const ScanOptions& o, const ServiceTable& services, const Mov
   for (const auto& w : wanted) to_stdout += w.path == "-";
   if (to_stdout > 1) return MakeError("only one report can go to stdout (\"-\")");
   const bool stdout_taken = to_stdout > 0;
-  if (!stdout_taken) {
+  if (hooks.record) f->writers.push_back(MakeRecordWriter(hooks.record));
+  if (!stdout_taken && !hooks.quiet) {
     f->writers.push_back(MakeNormalWriter(FilePtr(stdout), services));
     f->interactive = f->writers.back().get();
   }
@@ -167,7 +169,8 @@ int Fail(const std::string& msg) {
 
 namespace {
 
-int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, const ResumeState* resume) {
+int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, const ResumeState* resume,
+             const ScanHooks& hooks) {
   ScanOptions o;
   if (Status s = ParseParams(ScanParams(), args, &o, &o.targets); !s.ok()) return Fail(s.message());
   if (o.help) {
@@ -190,7 +193,7 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   std::unique_ptr<RenameHelper> helper;
   Fanout out;
   std::vector<RenameHelper::Pair> renames;
-  if (Status s = OpenWriters(o, services, &mover, &renames, &out); !s.ok()) return Fail(s.message());
+  if (Status s = OpenWriters(o, services, &mover, &renames, hooks, &out); !s.ok()) return Fail(s.message());
   // Prepared now, while the directory is surely writable; used only if the
   // scan is interrupted, removed otherwise.
   std::optional<OutputFile> resume_out;
@@ -305,7 +308,11 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
 }  // namespace
 
 int RunScan(const std::vector<std::string>& args, const CommandContext& ctx) {
-  return ScanWith(args, ctx, nullptr);
+  return ScanWith(args, ctx, nullptr, ScanHooks{});
+}
+
+int RunScanTo(const std::vector<std::string>& args, const CommandContext& ctx, const ScanHooks& hooks) {
+  return ScanWith(args, ctx, nullptr, hooks);
 }
 
 int RunResume(const std::vector<std::string>& args, const CommandContext& ctx) {
@@ -319,7 +326,7 @@ int RunResume(const std::vector<std::string>& args, const CommandContext& ctx) {
   std::vector<std::string> scan_args = state->args;
   scan_args.push_back("--resume-file");
   scan_args.push_back(args[0]);
-  return ScanWith(scan_args, ctx, &*state);
+  return ScanWith(scan_args, ctx, &*state, ScanHooks{});
 }
 
 }  // namespace tj
