@@ -43,8 +43,8 @@ void UdpHostPlan::OnUdp(uint32_t port) { Decide(port, {PortState::kOpen, Reason:
 void UdpHostPlan::OnIcmp(uint32_t port, uint16_t lane, Verdict v, bool from_host, double now) {
   Lane& l = lanes_[lane % lanes_.size()];
   if (from_host) {
-    if (first_done_) l.icmp.push_back(now);
-    else ++l.first_round_icmp;
+    if (!first_done_) ++l.first_round_icmp;
+    if (l.round.open) ++l.round.icmp;
     l.last_icmp = now;
     if (l.round.open && l.round.canary == port) l.round.canary_answered = true;
     if (std::find(canaries_.begin(), canaries_.end(), port) == canaries_.end()) {
@@ -63,22 +63,24 @@ void UdpHostPlan::OnIcmp(uint32_t port, uint16_t lane, Verdict v, bool from_host
 double UdpHostPlan::Interval() const {
   // One round per token the host grants this lane; before the rate is
   // known, as fast as answers can be waited for.
-  return rate_ > 0 ? std::max(opts_.wait, 0.9 / rate_) : opts_.wait;
+  return rate_ > 0 ? std::max(wait_, 0.9 / rate_) : wait_;
 }
 
 void UdpHostPlan::Estimate() {
-  // The spacing of a lane's errors while it has more ports to ask about
-  // than tokens is the host's refill rate. Lanes whose rounds hold few
-  // closed ports space their errors wider, so the fastest lane is the
-  // best estimate; an overestimate only costs rounds, never a verdict.
-  double best = 0;
+  // Tokens per second, pooled over the lanes (the host's setting is the
+  // same for each): errors counted in rounds that exhausted the bucket,
+  // over the time those tokens had to come in. Independent of how the
+  // rounds are spaced, so a wrong first guess corrects itself.
+  double seconds = 0;
+  int tokens = 0;
   for (const Lane& l : lanes_) {
-    if (l.icmp.size() < 3) continue;
-    size_t n = std::min<size_t>(l.icmp.size(), 8);
-    double span = l.icmp.back() - l.icmp[l.icmp.size() - n];
-    if (span > 0) best = std::max(best, (n - 1) / span);
+    size_t from = l.refills.size() > 16 ? l.refills.size() - 16 : 0;
+    for (size_t i = from; i < l.refills.size(); ++i) {
+      seconds += l.refills[i].first;
+      tokens += l.refills[i].second;
+    }
   }
-  if (best > 0) rate_ = best;
+  if (tokens >= 2 && seconds > 0) rate_ = tokens / seconds;
 }
 
 std::vector<UdpProbeRef> UdpHostPlan::StartRound(uint16_t lane_index, double now) {
@@ -112,10 +114,11 @@ std::vector<UdpProbeRef> UdpHostPlan::StartRound(uint16_t lane_index, double now
   return out;
 }
 
-void UdpHostPlan::Judge(double now) {
+void UdpHostPlan::Judge(double now, double wait) {
+  wait_ = wait;
   bool first_open = false;
   for (Lane& l : lanes_) {
-    if (!l.round.open || now < l.round.start + opts_.wait) {
+    if (!l.round.open || now < l.round.start + wait_) {
       first_open |= !first_done_ && l.round.open;
       continue;
     }
@@ -124,6 +127,12 @@ void UdpHostPlan::Judge(double now) {
     l.next = std::max(now, r.start + Interval());
     if (!first_done_) continue;  // the first round: judged for the whole host below
     const bool had_canary = r.canary.has_value();
+    if (had_canary) {
+      const bool saturated = !r.canary_answered;
+      if (saturated && l.prev_saturated) l.refills.emplace_back(r.start - l.prev_start, r.icmp);
+      l.prev_saturated = saturated;
+      l.prev_start = r.start;
+    }
     for (uint32_t p : r.ports) {
       Port& port = ports_[p];
       if (port.verdict) continue;
@@ -147,6 +156,8 @@ void UdpHostPlan::Judge(double now) {
     first_done_ = true;
     for (const Lane& l : lanes_) burst_ = std::max(burst_, l.first_round_icmp);
     limited_ = !canaries_.empty() && undecided_ > 0;
+    // A limited host's first round used up its bucket.
+    for (Lane& l : lanes_) l.prev_saturated = limited_, l.prev_start = first_start_;
   }
   if (!first_done_) return;
   Estimate();

@@ -40,7 +40,6 @@ struct UdpPlanOptions {
   int strikes = 2;           // conclusive silent rounds before open|filtered
   int silent_tries = 3;      // tries before open|filtered on a host with no ICMP at all
   bool fast = false;         // --udp-fast
-  double wait = 0.1;         // seconds to wait for a round's answers
 };
 
 struct UdpProbeRef {
@@ -61,8 +60,9 @@ class UdpHostPlan {
   // The probes of the next round on `lane` if one is due now (canary last);
   // empty when none is. Judge() must run before, to close finished rounds.
   std::vector<UdpProbeRef> StartRound(uint16_t lane, double now);
-  // Closes rounds whose wait is over and gives their verdicts.
-  void Judge(double now);
+  // Closes rounds whose wait is over and gives their verdicts. `wait` is
+  // how long answers take at most (seconds), as the engine measures it.
+  void Judge(double now, double wait);
 
   bool Done() const { return undecided_ == 0; }
   // The decided verdict of a port; nullopt while undecided.
@@ -87,12 +87,18 @@ class UdpHostPlan {
     std::vector<uint32_t> ports;
     std::optional<uint32_t> canary;
     bool canary_answered = false;
+    int icmp = 0;  // errors from the host on this lane while the round was open
   };
   struct Lane {
     Round round;
     int rounds = 0;               // rounds after the first
     double next = 0;              // earliest start of its next round
-    std::vector<double> icmp;     // arrival times of ICMP errors after the first round
+    // Refill samples: (seconds since the previous round, errors in this
+    // round) for rounds that, like the one before, ran out of tokens: the
+    // errors then count exactly the tokens that came in between.
+    std::vector<std::pair<double, int>> refills;
+    bool prev_saturated = false;
+    double prev_start = 0;
     int first_round_icmp = 0;
     double last_icmp = -1;
     size_t canary_pick = 0;       // which candidate is the canary
@@ -112,6 +118,7 @@ class UdpHostPlan {
   double first_start_ = 0;
   double rate_ = 0;
   int burst_ = 0;
+  double wait_ = 0.1;
 };
 
 }  // namespace tj

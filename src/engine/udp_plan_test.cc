@@ -73,7 +73,7 @@ Outcome Drive(SimHost& host, size_t lanes, UdpPlanOptions opts) {
       if (a == SimHost::Answer::kUdp) plan.OnUdp(port);
       else plan.OnIcmp(port, lane, {PortState::kClosed, Reason::kPortUnreach}, true, now);
     }
-    plan.Judge(now);
+    plan.Judge(now, 0.1);
     for (uint16_t l = 0; l < lanes; ++l) send(plan.StartRound(l, now));
   }
   Outcome o;
