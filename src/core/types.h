@@ -39,6 +39,9 @@ enum class Reason : uint8_t {
   kUserSet,       // "user-set": -Pn made the host up without evidence
   kEchoReply,
   kArpResponse,
+  // nmap's name for a reply it could not classify. Reading another scanner's
+  // report (report/read_scan.h), a reason tojimari has no name for becomes this.
+  kUnknownResponse,
 };
 
 // A decided port state with the reason for it.
@@ -49,6 +52,7 @@ struct Verdict {
 };
 
 std::string_view ProtoName(Proto p);
+std::optional<Proto> ProtoFromName(std::string_view s);  // "tcp", "udp"; nullopt otherwise
 std::string_view StateName(PortState s);
 std::string_view ReasonName(Reason r);
 std::optional<PortState> StateFromName(std::string_view s);
