@@ -8,6 +8,7 @@ packages=(
   ccache                                    # build: cheap rebuilds across build directories
   libfmt-dev nlohmann-json3-dev             # formatting, JSON output
   libpcap-dev                               # compiles capture filters into kernel BPF
+  libxml2-dev                               # reads nmap-format XML reports back (audit, history, diff)
   libgtest-dev libgmock-dev                 # unit tests
   clang libclang-rt-14-dev                  # libFuzzer targets
   iproute2 nftables procps                  # the test lab: namespaces, veth, filtering
@@ -20,6 +21,7 @@ packages=(
   libssl-dev openssl                        # -sV: TLS handshakes and certificates; test certificates
   python3                                   # -sV lab: the hostile servers
   tmux                                      # progress lab test: a real terminal for the live line
+  nmap                                      # report lab test: nmap's own -oX read beside tojimari's
 )
 # The -sV lab's "service zoo" (tests/lab/service_zoo.sh): real servers, each
 # started by the test inside a lab namespace with its own configuration.
@@ -34,7 +36,7 @@ packages+=("${zoo[@]}")
 udp_zoo=(snmpd chrony rpcbind)
 packages+=("${udp_zoo[@]}")
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(nmap masscan zmap)             # the peers the benchmarks compare against
+  packages+=(masscan zmap)                  # the peers the benchmarks compare against (nmap is above)
 fi
 
 missing=()
