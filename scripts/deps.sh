@@ -27,6 +27,7 @@ packages=(
 zoo=(
   openssh-server nginx apache2 lighttpd mariadb-server postgresql redis-server memcached
   vsftpd postfix dovecot-imapd dovecot-pop3d dnsmasq mosquitto stunnel4
+  samba xrdp                                # SMB (smbd only) and RDP (xrdp, no desktop needed)
 )
 packages+=("${zoo[@]}")
 if [[ "${1:-}" == "--bench" ]]; then
@@ -63,7 +64,7 @@ if ((${#missing[@]})); then
   # disable them (and stop any that started anyway).
   if [[ -d /run/systemd/system ]]; then
     for unit in ssh nginx apache2 lighttpd mariadb postgresql redis-server memcached vsftpd \
-                postfix dovecot dnsmasq mosquitto stunnel4; do
+                postfix dovecot dnsmasq mosquitto stunnel4 smbd nmbd samba-ad-dc xrdp xrdp-sesman; do
       systemctl disable --now "$unit" >/dev/null 2>&1 || true
     done
   fi
