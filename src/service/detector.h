@@ -12,6 +12,7 @@
 // parallel, so a tarpit, an endless banner, garbage or a stalled handshake
 // costs that port its budget and nothing more.
 // Thread-safety: DetectServices runs its own worker threads; the ProbeDb is shared read-only.
+// REQUIRES: SIGPIPE ignored (OpenSSL writes to the socket with write(2)); main does it.
 #pragma once
 
 #include <atomic>
