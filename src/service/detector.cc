@@ -149,10 +149,17 @@ class PortProbe {
     wait = std::min(wait, o_.max_probe_wait);
     if (!p.payload.empty() && !c->Send(p.payload, Until(wait))) return Reply{"", ReadEnd::kClosed};
     Reply r;
-    r.end = c->Read(&r.bytes, o_.max_reply, Until(wait), o_.quiet, [&](const std::string& b) {
+    auto until = Until(wait);
+    auto hard = [&](const std::string& b) {
       auto m = MatchReply(db_, p, b);
       return m.matched && !m.soft;
-    });
+    };
+    r.end = c->Read(&r.bytes, o_.max_reply, until, o_.quiet, hard);
+    // A soft match is the service without its product, and the rest of the
+    // reply may come late (Samba's NTLM challenge after its SMB2 answer, on
+    // a loaded server): a pause does not end such a reply before the wait.
+    while (r.end == ReadEnd::kTimeout && Clock::now() < until && MatchReply(db_, p, r.bytes).soft)
+      r.end = c->Read(&r.bytes, o_.max_reply, until, o_.quiet, hard);
     return r;
   }
 
