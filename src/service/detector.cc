@@ -154,6 +154,14 @@ class PortProbe {
       auto m = MatchReply(db_, p, b);
       return m.matched && !m.soft;
     };
+    if (!p.followup.empty()) {
+      // The follow-up goes once the first answer names the service (soft),
+      // so the server has handled the first request when it reads the second.
+      r.end = c->Read(&r.bytes, o_.max_reply, until, o_.quiet,
+                      [&](const std::string& b) { return MatchReply(db_, p, b).matched; });
+      if (r.end != ReadEnd::kStop || !MatchReply(db_, p, r.bytes).soft) return r;
+      if (!c->Send(p.followup, until)) return r;
+    }
     r.end = c->Read(&r.bytes, o_.max_reply, until, o_.quiet, hard);
     // A soft match is the service without its product, and the rest of the
     // reply may come late (Samba's NTLM challenge after its SMB2 answer, on
