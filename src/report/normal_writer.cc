@@ -147,7 +147,8 @@ std::string NormalWriter::Table(const std::vector<const PortResult*>& rows) cons
     if (r > 0 && rows[r - 1]->service->has_cert) {
       std::vector<std::string> lines = CertLines(rows[r - 1]->service->cert);
       for (size_t i = 0; i < lines.size(); ++i)
-        out += fmt::format("{}{}{}\n", i + 1 == lines.size() ? "|_" : "| ", i == 0 ? "ssl-cert: " : "", lines[i]);
+        out += fmt::format("{}{}{}\n", i + 1 == lines.size() ? "|_" : "| ", i == 0 ? "ssl-cert: " : "",
+                           lines[i]);
     }
   }
   return out;

@@ -131,7 +131,8 @@ std::string LineSafe(std::string_view s) { return MapChars(s, PlainOrHex); }
 std::vector<std::string> CertLines(const CertInfo& c) {
   std::vector<std::string> out;
   out.push_back("Subject: " + LineSafe(c.subject));
-  if (!c.alt_names.empty()) out.push_back("Subject Alternative Name: " + LineSafe(fmt::format("{}", fmt::join(c.alt_names, ", "))));
+  if (!c.alt_names.empty())
+    out.push_back("Subject Alternative Name: " + LineSafe(fmt::format("{}", fmt::join(c.alt_names, ", "))));
   out.push_back("Issuer: " + LineSafe(c.issuer));
   out.push_back("Not valid before: " + LineSafe(c.not_before));
   out.push_back("Not valid after:  " + LineSafe(c.not_after));

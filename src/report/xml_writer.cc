@@ -95,8 +95,10 @@ std::string CertScript(const CertInfo& c) {
   elem("notAfter", c.not_after);
   x += "</table>";
   elem("sha256", c.sha256);
-  for (auto [key, v] : {std::pair<const char*, bool>{"self_signed", c.self_signed}, {"expired", c.expired},
-                        {"expires_soon", c.expires_soon}, {"not_yet_valid", c.not_yet_valid},
+  for (auto [key, v] : {std::pair<const char*, bool>{"self_signed", c.self_signed},
+                        {"expired", c.expired},
+                        {"expires_soon", c.expires_soon},
+                        {"not_yet_valid", c.not_yet_valid},
                         {"starttls", c.starttls}})
     elem(key, v ? "true" : "false");
   return x + "</script>";

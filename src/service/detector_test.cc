@@ -159,7 +159,8 @@ SSL_CTX* ServerContext() {
     X509_gmtime_adj(X509_getm_notAfter(x), 86400);
     X509_set_pubkey(x, key);
     X509_NAME* name = X509_get_subject_name(x);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("tls.lab"), -1, -1, 0);
+    const auto* cn = reinterpret_cast<const unsigned char*>("tls.lab");
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, cn, -1, -1, 0);
     X509_set_issuer_name(x, name);
     X509_sign(x, key, EVP_sha256());
     SSL_CTX* c = SSL_CTX_new(TLS_server_method());
@@ -179,7 +180,8 @@ void ServeTlsPing(int c) {
   char buf[256];
   if (SSL_accept(s) == 1) {
     int n = SSL_read(s, buf, sizeof buf);
-    if (n > 0 && std::string_view(buf, n).find("PING") != std::string_view::npos) SSL_write(s, "+PONG\r\n", 7);
+    if (n > 0 && std::string_view(buf, n).find("PING") != std::string_view::npos)
+      SSL_write(s, "+PONG\r\n", 7);
   }
   SSL_free(s);
 }

@@ -79,16 +79,19 @@ TEST(Signatures, WindowsOverSmb2) {
 
 TEST(Signatures, RdpConnectionConfirm) {
   // xrdp 0.9.21 with a certificate: flags 0x01, TLS chosen over CredSSP.
-  auto x = Answer("RDPConnect", "\x03\x00\x00\x13\x0e\xd0\x00\x00\x12\x34\x00\x02\x01\x08\x00\x01\x00\x00\x00"s);
+  auto x =
+      Answer("RDPConnect", "\x03\x00\x00\x13\x0e\xd0\x00\x00\x12\x34\x00\x02\x01\x08\x00\x01\x00\x00\x00"s);
   EXPECT_EQ(x.info.name, "ms-wbt-server");
   EXPECT_EQ(x.info.product, "xrdp");
   EXPECT_EQ(x.info.extrainfo, "TLS security");
   // Windows with NLA: more flags, CredSSP (2) chosen.
-  auto w = Answer("RDPConnect", "\x03\x00\x00\x13\x0e\xd0\x00\x00\x12\x34\x00\x02\x1f\x08\x00\x02\x00\x00\x00"s);
+  auto w =
+      Answer("RDPConnect", "\x03\x00\x00\x13\x0e\xd0\x00\x00\x12\x34\x00\x02\x1f\x08\x00\x02\x00\x00\x00"s);
   EXPECT_EQ(w.info.product, "Microsoft Terminal Services");
   EXPECT_EQ(w.info.extrainfo, "CredSSP (NLA)");
   // A Negotiation Failure (type 3) is still RDP.
-  auto f = Answer("RDPConnect", "\x03\x00\x00\x13\x0e\xd0\x00\x00\x12\x34\x00\x03\x00\x08\x00\x05\x00\x00\x00"s);
+  auto f =
+      Answer("RDPConnect", "\x03\x00\x00\x13\x0e\xd0\x00\x00\x12\x34\x00\x03\x00\x08\x00\x05\x00\x00\x00"s);
   EXPECT_EQ(f.info.name, "ms-wbt-server");
   EXPECT_EQ(f.info.extrainfo, "negotiation failure");
 }

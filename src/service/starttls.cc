@@ -21,7 +21,7 @@ enum class Frame {
 struct Step {
   std::string_view send;  // empty: just read (a greeting)
   Frame frame;
-  std::string_view ok;    // the reply's final line starts with this (text frames), or its first byte
+  std::string_view ok;  // the reply's final line starts with this (text frames), or its first byte
 };
 
 using namespace std::string_view_literals;
@@ -38,10 +38,12 @@ constexpr std::array kPop3 = {Step{""sv, Frame::kLine, "+OK"sv}, Step{"STLS\r\n"
 constexpr std::array kPostgres = {Step{"\x00\x00\x00\x08\x04\xd2\x16\x2f"sv, Frame::kByte, "S"sv}};
 // ExtendedRequest (message 1) with requestName 1.3.6.1.4.1.1466.20037.
 constexpr std::array kLdap = {
-    Step{"\x30\x1d\x02\x01\x01\x77\x18\x80\x16" "1.3.6.1.4.1.1466.20037"sv, Frame::kBer, ""sv}};
+    Step{"\x30\x1d\x02\x01\x01\x77\x18\x80\x16"
+         "1.3.6.1.4.1.1466.20037"sv,
+         Frame::kBer, ""sv}};
 // X.224 Connection Request with an RDP Negotiation Request for TLS only.
-constexpr std::array kRdp = {
-    Step{"\x03\x00\x00\x13\x0e\xe0\x00\x00\x00\x00\x00\x01\x00\x08\x00\x01\x00\x00\x00"sv, Frame::kTpkt, ""sv}};
+constexpr std::array kRdp = {Step{
+    "\x03\x00\x00\x13\x0e\xe0\x00\x00\x00\x00\x00\x01\x00\x08\x00\x01\x00\x00\x00"sv, Frame::kTpkt, ""sv}};
 
 std::span<const Step> StepsFor(std::string_view service) {
   if (service == "smtp" || service == "submission") return kSmtp;
@@ -132,7 +134,8 @@ StepReply JudgeStep(std::string_view service, int step, std::string_view reply) 
   }
 }
 
-bool UpgradeToTls(std::string_view service, Conn* c, Clock::time_point deadline, std::chrono::milliseconds quiet) {
+bool UpgradeToTls(std::string_view service, Conn* c, Clock::time_point deadline,
+                  std::chrono::milliseconds quiet) {
   auto steps = StepsFor(service);
   for (size_t i = 0; i < steps.size(); ++i) {
     if (!steps[i].send.empty() && !c->Send(steps[i].send, deadline)) return false;

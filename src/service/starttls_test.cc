@@ -26,7 +26,8 @@ TEST(StartTls, Smtp) {
 }
 
 TEST(StartTls, ImapPop3Ftp) {
-  EXPECT_EQ(JudgeStep("imap", 0, "* OK [CAPABILITY IMAP4rev1 STARTTLS] Dovecot (Debian) ready.\r\n"), StepReply::kYes);
+  EXPECT_EQ(JudgeStep("imap", 0, "* OK [CAPABILITY IMAP4rev1 STARTTLS] Dovecot (Debian) ready.\r\n"),
+            StepReply::kYes);
   EXPECT_EQ(JudgeStep("imap", 1, "* BYE shutting down\r\n"), StepReply::kIncomplete);
   EXPECT_EQ(JudgeStep("imap", 1, "* CAPABILITY x\r\na OK Begin TLS negotiation now.\r\n"), StepReply::kYes);
   EXPECT_EQ(JudgeStep("imap", 1, "a BAD TLS support isn't enabled.\r\n"), StepReply::kNo);

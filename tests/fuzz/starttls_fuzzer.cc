@@ -12,7 +12,7 @@
 #include "service/starttls.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static constexpr std::string_view kServices[] = {"smtp", "ftp",  "imap",         "pop3",
+  static constexpr std::string_view kServices[] = {"smtp",       "ftp",  "imap",         "pop3",
                                                    "postgresql", "ldap", "ms-wbt-server"};
   if (size == 0) return 0;
   std::string_view service = kServices[data[0] % std::size(kServices)];
