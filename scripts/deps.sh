@@ -29,6 +29,7 @@ packages=(
 zoo=(
   openssh-server nginx apache2 lighttpd mariadb-server postgresql redis-server memcached
   vsftpd postfix dovecot-imapd dovecot-pop3d dnsmasq mosquitto stunnel4
+  samba xrdp                                # SMB (smbd only) and RDP (xrdp, no desktop needed)
 )
 packages+=("${zoo[@]}")
 # The -sU lab's UDP servers (tests/lab/udp_zoo.sh), started the same way;
@@ -69,7 +70,8 @@ if ((${#missing[@]})); then
   # disable them (and stop any that started anyway).
   if [[ -d /run/systemd/system ]]; then
     for unit in ssh nginx apache2 lighttpd mariadb postgresql redis-server memcached vsftpd \
-                postfix dovecot dnsmasq mosquitto stunnel4 snmpd chrony rpcbind rpcbind.socket; do
+                postfix dovecot dnsmasq mosquitto stunnel4 smbd nmbd samba-ad-dc xrdp xrdp-sesman \
+                snmpd chrony rpcbind rpcbind.socket; do
       systemctl disable --now "$unit" >/dev/null 2>&1 || true
     done
   fi
