@@ -182,7 +182,9 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
     return 0;
   }
   const ServiceTable& services = ServiceTable::Builtin();
-  auto ports = BuildPorts(o, services);
+  if (o.ping_scan && (!o.ports.empty() || o.top_ports))
+    return Fail("-sn scans no ports: leave out -p, --top-ports and -F");
+  auto ports = o.ping_scan ? Result<std::vector<uint16_t>>(std::vector<uint16_t>{}) : BuildPorts(o, services);
   if (!ports) return Fail(ports.error().message);
   TargetList targets;
   if (Status s = BuildTargets(o, &targets); !s.ok()) return Fail(s.message());
@@ -241,6 +243,8 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   req.tcp_ports = *ports;
   req.skip_discovery = o.skip_discovery;
   req.scan = engine->scan;
+  req.discover = engine->discover;
+  req.discovery_only = o.ping_scan;
   req.max_group_hosts = engine->max_group_hosts;
   req.probes_per_group = engine->probes_per_group;
   req.connect.timing = timing;

@@ -1,6 +1,7 @@
 // Picks and opens the port-scan engine for `tojimari scan`: the raw engine
 // for -sS/-sF/-sN/-sX/-sA/-sW (opened while privileged, then privileges are
-// dropped), or the connect engine for -sT and for unprivileged users.
+// dropped), or the connect engine for -sT and for unprivileged users; and,
+// when privileged, raw host discovery (opened before the drop too).
 #pragma once
 
 #include <atomic>
@@ -16,7 +17,8 @@
 namespace tj {
 
 struct ChosenEngine {
-  PortScanner scan;
+  PortScanner scan;                     // unset with -sn: no port scan
+  HostDiscoverer discover;              // raw host discovery; unset: connects decide
   std::string type;                     // "connect", "syn", ...
   size_t max_group_hosts = 4096;
   size_t probes_per_group = 65536;

@@ -10,6 +10,7 @@
 
 #include "core/address.h"
 #include "core/lazy.h"
+#include "core/mac.h"
 #include "core/types.h"
 
 namespace tj {
@@ -63,6 +64,7 @@ struct HostResult {
   HostStatus status = HostStatus::kUp;
   Reason reason = Reason::kUserSet;  // why it is considered up
   std::chrono::microseconds latency{0};  // smoothed round-trip time
+  MacAddr mac;             // on the local link, from its ARP/NDP answer; zero when unknown
   std::vector<PortResult> ports;         // sorted by (proto, port)
 };
 

@@ -39,6 +39,8 @@ enum class Reason : uint8_t {
   kUserSet,       // "user-set": -Pn made the host up without evidence
   kEchoReply,
   kArpResponse,
+  kTimestampReply,  // ICMP timestamp reply (host discovery, -PP)
+  kNdResponse,      // IPv6 neighbour advertisement (host discovery on the local link)
 };
 
 // A decided port state with the reason for it.

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/address.h"
+#include "core/mac.h"
 #include "core/scan_result.h"
 #include "core/status.h"
 #include "engine/timing.h"
@@ -52,6 +53,7 @@ struct HostOutcome {
   Reason up_reason = Reason::kNoResponse;
   bool timed_out = false;      // --host-timeout expired; ports are incomplete
   std::chrono::microseconds latency{0};
+  MacAddr mac;                 // host discovery on the local link: its MAC; zero otherwise
   std::vector<PortResult> ports;  // every probed port with its final state
 };
 

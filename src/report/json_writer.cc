@@ -122,6 +122,7 @@ Status JsonWriter::Host(const HostResult& h) {
       {"extra_ports", Json::array()},
       {"ports", Json::array()},
   };
+  if (!h.mac.is_zero()) host["mac"] = h.mac.ToString();  // on the local link only
   if (!h.name.empty()) host["hostnames"].push_back({{"name", h.name}, {"type", h.name_from_ptr ? "PTR" : "user"}});
   // As in the XML: a host that timed out has no port table.
   if (!timed_out) {

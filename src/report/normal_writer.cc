@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <tuple>
 
 #include "report/port_fold.h"
@@ -50,6 +51,12 @@ class NormalWriter : public Writer {
   ScanInfo info_;
 };
 
+std::string UpperMac(const MacAddr& m) {
+  std::string s = m.ToString();
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
+  return s;
+}
+
 Status NormalWriter::Host(const HostResult& h) {
   std::string name = h.name.empty() ? h.addr.ToString() : fmt::format("{} ({})", h.name, h.addr.ToString());
   std::string text = fmt::format("tojimari scan report for {}\n", name);
@@ -86,6 +93,8 @@ Status NormalWriter::Host(const HostResult& h) {
     text += fmt::format("All {} scanned ports on {} are in ignored states.\n", h.ports.size(), name);
   if (!folded.empty()) text += fmt::format("Not shown: {}\n", fmt::join(folded, ", "));
   if (!shown.empty()) text += Table(shown);
+  // nmap names the vendor from its OUI list; tojimari has none, and says so as nmap does.
+  if (!h.mac.is_zero()) text += fmt::format("MAC Address: {} (Unknown)\n", UpperMac(h.mac));
   text += "\n";
   return Print(text);
 }

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <utility>
 
@@ -87,6 +88,11 @@ Status XmlWriter::Host(const HostResult& h) {
                    ReasonName(h.reason));
   x += fmt::format("<address addr=\"{}\" addrtype=\"{}\"/>\n", h.addr.ToString(),
                    h.addr.is_v4() ? "ipv4" : "ipv6");
+  if (!h.mac.is_zero()) {  // nmap writes MACs in capitals
+    std::string mac = h.mac.ToString();
+    std::transform(mac.begin(), mac.end(), mac.begin(), [](unsigned char c) { return std::toupper(c); });
+    x += fmt::format("<address addr=\"{}\" addrtype=\"mac\"/>\n", mac);
+  }
   x += "<hostnames>\n";
   if (!h.name.empty())
     x += fmt::format("<hostname name=\"{}\" type=\"{}\"/>\n", XmlEscape(h.name), h.name_from_ptr ? "PTR" : "user");
