@@ -74,9 +74,15 @@ class LinkRun {
   RttEstimator rtt_;
   std::atomic<bool> rx_done_{false};
   std::atomic<uint64_t> foreign_{0};
+  int64_t rx_ns_ = 0;  // receive thread: when the frame being read arrived
 };
 
-int64_t NowNs() { return Clock::now().time_since_epoch().count(); }
+// Send and receive times are on the wall clock, which the capture ring
+// stamps frames with (CaptureRing::frame_time).
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 LinkRun::LinkRun(HostDiscovery::Link& link, const LinkRunParams& p, const std::vector<LinkTarget>& targets,
                  DiscoveryStats* stats)
@@ -200,7 +206,7 @@ void LinkRun::Prove(uint32_t host, Reason why) {
   HostVerdict& v = verdicts_[host];
   v.up = true;
   v.reason = why;
-  v.latency = std::chrono::duration_cast<us>(std::chrono::nanoseconds(NowNs() - target_sent_[host].load()));
+  v.latency = std::chrono::duration_cast<us>(std::chrono::nanoseconds(rx_ns_ - target_sent_[host].load()));
   if (v.latency.count() > 0) rtt_.AddSample(v.latency);
   ++stats_->answers;
   up_[host].store(true);
@@ -215,7 +221,7 @@ void LinkRun::OnNeighbour(const NeighbourAnswer& n) {
     hop_mac_[hop->second] = n.mac;
     hop_known_[hop->second].store(true);
     // The link's round trip, for the IP probes' timeout too.
-    us rtt = std::chrono::duration_cast<us>(std::chrono::nanoseconds(NowNs() - hop_sent_[hop->second].load()));
+    us rtt = std::chrono::duration_cast<us>(std::chrono::nanoseconds(rx_ns_ - hop_sent_[hop->second].load()));
     if (rtt.count() > 0) rtt_.AddSample(rtt);
   }
   auto t = target_index_.find(n.addr);
@@ -281,6 +287,8 @@ void LinkRun::OnIp(const Reply& r) {
 }
 
 void LinkRun::OnFrame(std::span<const uint8_t> f) {
+  rx_ns_ = std::chrono::duration_cast<std::chrono::nanoseconds>(link_.rx->frame_time().time_since_epoch()).count();
+  if (rx_ns_ <= 0) rx_ns_ = NowNs();
   if (auto n = link_.route.src.is_v4() ? ParseArp(f) : ParseNeighbourAdvert(f)) return OnNeighbour(*n);
   ParseStats ignored;
   if (auto r = ParseFrame(f, &ignored)) OnIp(*r);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <tuple>
 
 #include "report/port_fold.h"
@@ -51,6 +52,13 @@ class NormalWriter : public Writer {
   ScanInfo info_;
 };
 
+// Two significant digits without an exponent, as nmap writes a latency:
+// 0.000045, 0.0018, 1.5.
+std::string TwoDigits(double v) {
+  int digits = std::max(0, 1 - static_cast<int>(std::floor(std::log10(v))));
+  return fmt::format("{:.{}f}", v, digits);
+}
+
 std::string UpperMac(const MacAddr& m) {
   std::string s = m.ToString();
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
@@ -66,7 +74,7 @@ Status NormalWriter::Host(const HostResult& h) {
   }
   double lat = std::chrono::duration<double>(h.latency).count();
   std::string received = info_.show_reason ? fmt::format(", received {}", ReasonName(h.reason)) : "";
-  text += lat > 0 ? fmt::format("Host is up{} ({:.2g}s latency).\n", received, lat)
+  text += lat > 0 ? fmt::format("Host is up{} ({}s latency).\n", received, TwoDigits(lat))
                   : fmt::format("Host is up{}.\n", received);
 
   // The shared rule decides what to fold; the "Not shown" line lists every
