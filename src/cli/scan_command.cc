@@ -289,7 +289,7 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
     sum.interrupted = totals->interrupted;
   }
   for (auto& w : out.writers) out.Note(w->End(sum));
-  if (totals && o.verbose > 0) fmt::print(stderr, "{}\n", engine->stats());
+  if (totals && o.verbose > 0 && engine->stats) fmt::print(stderr, "{}\n", engine->stats());  // none: -sn unprivileged
   if (!totals) return Fail(totals.error().message);
   if (sum.interrupted) {
     // Hosts the interrupted run had not reached keep their carried ports.
