@@ -98,6 +98,7 @@ void AddDiscovery(std::shared_ptr<HostDiscovery> d, ChosenEngine* c) {
       out[i].addr = hosts[i];
       out[i].up = (*v)[i].up;
       out[i].up_reason = (*v)[i].reason;
+      out[i].up_ttl = (*v)[i].reason_ttl;
       out[i].latency = (*v)[i].latency;
       out[i].mac = (*v)[i].mac;
     }

@@ -63,6 +63,7 @@ struct HostResult {
   bool name_from_ptr = false;  // name came from a reverse lookup (nmap's hostname type "PTR")
   HostStatus status = HostStatus::kUp;
   Reason reason = Reason::kUserSet;  // why it is considered up
+  uint8_t reason_ttl = 0;  // TTL of the discovery reply that said so; 0 when unknown (ARP, connects)
   std::chrono::microseconds latency{0};  // smoothed round-trip time
   MacAddr mac;             // on the local link, from its ARP/NDP answer; zero when unknown
   std::vector<PortResult> ports;         // sorted by (proto, port)

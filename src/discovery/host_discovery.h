@@ -55,6 +55,7 @@ struct DiscoveryOptions {
 struct HostVerdict {
   bool up = false;
   Reason reason = Reason::kNoResponse;
+  uint8_t reason_ttl = 0;                // of the IP reply that decided; 0 for ARP/NDP
   std::chrono::microseconds latency{0};  // probe to first answer
   MacAddr mac;                           // on the local link: from its answer; zero otherwise
 };

@@ -55,7 +55,7 @@ class LinkRun {
   void OnFrame(std::span<const uint8_t> f);
   void OnNeighbour(const NeighbourAnswer& n);
   void OnIp(const Reply& r);
-  void Prove(uint32_t host, Reason why);
+  void Prove(uint32_t host, Reason why, uint8_t ttl);
   std::vector<Probe> IpProbes();
 
   HostDiscovery::Link& link_;
@@ -200,12 +200,13 @@ void LinkRun::Phase(const std::vector<Probe>& probes) {
   }
 }
 
-void LinkRun::Prove(uint32_t host, Reason why) {
+void LinkRun::Prove(uint32_t host, Reason why, uint8_t ttl) {
   std::lock_guard<std::mutex> lock(mu_);
   if (up_[host].load()) return;  // its first answer decides the reason
   HostVerdict& v = verdicts_[host];
   v.up = true;
   v.reason = why;
+  v.reason_ttl = ttl;
   v.latency = std::chrono::duration_cast<us>(std::chrono::nanoseconds(rx_ns_ - target_sent_[host].load()));
   if (v.latency.count() > 0) rtt_.AddSample(v.latency);
   ++stats_->answers;
@@ -227,7 +228,7 @@ void LinkRun::OnNeighbour(const NeighbourAnswer& n) {
   auto t = target_index_.find(n.addr);
   if (t == target_index_.end() || targets_[t->second].gateway || !p_.opts->probes.neighbour) return;
   target_sent_[t->second].store(hop_sent_[hop->second].load());
-  Prove(t->second, n.addr.is_v4() ? Reason::kArpResponse : Reason::kNdResponse);
+  Prove(t->second, n.addr.is_v4() ? Reason::kArpResponse : Reason::kNdResponse, 0);
 }
 
 // Which probe, if any, a reply answers; the cookie (TCP), the identifier and
@@ -283,7 +284,7 @@ void LinkRun::OnIp(const Reply& r) {
     foreign_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  Prove(t->second, *why);
+  Prove(t->second, *why, r.ttl);
 }
 
 void LinkRun::OnFrame(std::span<const uint8_t> f) {

@@ -51,6 +51,7 @@ struct HostOutcome {
   Address addr;
   bool up = false;             // something answered from the host
   Reason up_reason = Reason::kNoResponse;
+  uint8_t up_ttl = 0;          // TTL of the reply that proved it up; 0 when unknown
   bool timed_out = false;      // --host-timeout expired; ports are incomplete
   std::chrono::microseconds latency{0};
   MacAddr mac;                 // host discovery on the local link: its MAC; zero otherwise

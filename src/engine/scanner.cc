@@ -39,6 +39,7 @@ struct DiscoveryResult {
   std::vector<Reason> reason;
   std::vector<std::chrono::microseconds> latency;
   std::vector<MacAddr> mac;
+  std::vector<uint8_t> ttl;
 };
 
 Result<DiscoveryResult> Discover(const ScanRequest& req, const std::vector<Address>& group, ScanTotals* totals) {
@@ -47,6 +48,7 @@ Result<DiscoveryResult> Discover(const ScanRequest& req, const std::vector<Addre
   d.reason.assign(group.size(), Reason::kUserSet);
   d.latency.assign(group.size(), std::chrono::microseconds(0));
   d.mac.assign(group.size(), MacAddr{});
+  d.ttl.assign(group.size(), 0);
   if (req.skip_discovery) return d;
   if (req.discover) {
     auto r = req.discover(group);
@@ -56,6 +58,7 @@ Result<DiscoveryResult> Discover(const ScanRequest& req, const std::vector<Addre
       d.reason[i] = (*r)[i].up_reason;
       d.latency[i] = (*r)[i].latency;
       d.mac[i] = (*r)[i].mac;
+      d.ttl[i] = (*r)[i].up_ttl;
     }
     return d;
   }
@@ -86,6 +89,7 @@ Status ReportLive(const std::vector<Address>& group, const std::vector<std::stri
     h.reason = disc.reason[i];
     h.latency = disc.latency[i];
     h.mac = disc.mac[i];
+    h.reason_ttl = disc.ttl[i];
     ++totals->hosts_up;
     on_host(std::move(h));
   }
@@ -121,6 +125,7 @@ Status ScanGroup(const ScanRequest& req, const std::vector<Address>& group,
     h.reason = req.skip_discovery ? Reason::kUserSet : disc->reason[i];
     h.latency = o.latency.count() ? o.latency : disc->latency[i];
     h.mac = disc->mac[i];
+    h.reason_ttl = disc->ttl[i];
     h.ports = std::move(o.ports);
     ++totals->hosts_up;
     on_host(std::move(h));

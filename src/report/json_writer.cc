@@ -115,7 +115,7 @@ Status JsonWriter::Host(const HostResult& h) {
       {"hostnames", Json::array()},
       {"status", {{"state", h.status == HostStatus::kDown ? "down" : "up"},
                   {"reason", ReasonName(h.reason)},
-                  {"reason_ttl", 0}}},
+                  {"reason_ttl", h.reason_ttl}}},
       {"timed_out", timed_out},
       {"latency_us", h.latency.count()},
       {"end_time", UnixSeconds(std::chrono::system_clock::now())},

@@ -74,6 +74,7 @@ Status NormalWriter::Host(const HostResult& h) {
   }
   double lat = std::chrono::duration<double>(h.latency).count();
   std::string received = info_.show_reason ? fmt::format(", received {}", ReasonName(h.reason)) : "";
+  if (info_.show_reason && h.reason_ttl) received += fmt::format(" ttl {}", h.reason_ttl);
   text += lat > 0 ? fmt::format("Host is up{} ({}s latency).\n", received, TwoDigits(lat))
                   : fmt::format("Host is up{}.\n", received);
 

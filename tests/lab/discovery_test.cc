@@ -217,6 +217,9 @@ TEST_F(DiscoveryLabTest, PingScanReportsAreValid) {
   EXPECT_NE(xml.find("reason=\"arp-response\""), std::string::npos);
   EXPECT_NE(xml.find("addrtype=\"mac\""), std::string::npos);
   EXPECT_NE(xml.find("<hosts up=\"5\" down=\"3\" total=\"8\"/>"), std::string::npos) << xml;
+  // An IP reply's TTL is kept (the target is one hop: 64); ARP has none.
+  EXPECT_NE(xml.find("reason=\"timestamp-reply\" reason_ttl=\"64\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("reason=\"arp-response\" reason_ttl=\"0\""), std::string::npos) << xml;
   // The DTD allows only scanner="nmap" (docs/XML.md): validated on a copy that says so.
   RunResult dtd = tjlab::Run({"sh", "-c", "sed 's/<nmaprun scanner=\"tojimari\"/<nmaprun scanner=\"nmap\"/' " +
                                        P("sn.xml") + " | xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd -"},
@@ -230,6 +233,13 @@ TEST_F(DiscoveryLabTest, PingScanReportsAreValid) {
                       schema, P("sn.json")},
                      seconds(60));
   EXPECT_EQ(js.exit_code, 0) << js.err;
+  // Latency is the probe's round trip, measured from the frame's arrival.
+  json doc = json::parse(Read(P("sn.json")));
+  ASSERT_EQ(doc["hosts"].size(), 5u);
+  for (const json& h : doc["hosts"]) {
+    EXPECT_GT(h["latency_us"].get<int64_t>(), 0) << h["address"];
+    EXPECT_LT(h["latency_us"].get<int64_t>(), 1'000'000) << h["address"];
+  }
   const std::string gnmap = Read(P("sn.gnmap"));
   EXPECT_NE(gnmap.find("Host: 198.18.1.4 ()\tStatus: Up"), std::string::npos) << gnmap;
   EXPECT_EQ(gnmap.find("Ports:"), std::string::npos) << gnmap;
