@@ -10,9 +10,9 @@
 
 namespace tj {
 
-struct HostDiscovery::Routes {
-  RouteCache cache;
-  CookieKey key = CookieKey::Random();
+struct HostDiscovery::Keys {
+  RouteCache routes;
+  CookieKey cookie = CookieKey::Random();  // TCP probes' sequence numbers, ICMP sequence numbers
 };
 
 HostDiscovery::HostDiscovery(const DiscoveryOptions& opts) : opts_(opts) {
@@ -49,7 +49,7 @@ Result<std::unique_ptr<HostDiscovery>> HostDiscovery::Open(const DiscoveryOption
   std::unique_ptr<HostDiscovery> d(new HostDiscovery(opts));
   auto routes = RouteCache::Load();
   if (!routes) return routes.error();
-  d->routes_ = std::make_unique<Routes>(Routes{std::move(*routes)});
+  d->keys_ = std::make_unique<Keys>(Keys{std::move(*routes)});
   for (const Address& a : route_samples)
     if (Status s = d->AddLink(a); !s.ok()) return Error{s.message()};
   return d;
@@ -60,7 +60,7 @@ Result<std::vector<HostVerdict>> HostDiscovery::Run(const std::vector<Address>& 
   // Hosts by the link that reaches them.
   std::map<size_t, std::pair<std::vector<LinkTarget>, std::vector<size_t>>> by_link;
   for (size_t i = 0; i < hosts.size(); ++i) {
-    auto route = routes_->cache.Lookup(hosts[i]);
+    auto route = keys_->routes.Lookup(hosts[i]);
     if (!route) return route.error();
     if (route->loopback) {  // this machine: up without a probe, as nmap says
       out[i].up = true;
@@ -79,7 +79,7 @@ Result<std::vector<HostVerdict>> HostDiscovery::Run(const std::vector<Address>& 
   }
   LinkRunParams p;
   p.opts = &opts_;
-  p.key = &routes_->key;
+  p.key = &keys_->cookie;
   p.sport_base = sport_base_;
   p.icmp_id = icmp_id_;
   for (auto& [link, group] : by_link) {

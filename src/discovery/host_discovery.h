@@ -87,8 +87,8 @@ class HostDiscovery {
 
   DiscoveryOptions opts_;
   std::vector<std::unique_ptr<Link>> links_;
-  struct Routes;
-  std::unique_ptr<Routes> routes_;
+  struct Keys;  // the route cache and the cookie key, kept out of this header
+  std::unique_ptr<Keys> keys_;
   uint16_t sport_base_;
   uint16_t icmp_id_;
   DiscoveryStats stats_;
