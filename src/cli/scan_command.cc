@@ -211,7 +211,9 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
     return 0;
   }
   const ServiceTable& services = ServiceTable::Builtin();
-  auto ports = BuildPorts(o, services);
+  if (o.ping_scan && (!o.ports.empty() || o.top_ports))
+    return Fail("-sn scans no ports: leave out -p, --top-ports and -F");
+  auto ports = o.ping_scan ? Result<ScanPorts>(ScanPorts{}) : BuildPorts(o, services);
   if (!ports) return Fail(ports.error().message);
   TargetList targets;
   if (Status s = BuildTargets(o, &targets); !s.ok()) return Fail(s.message());
@@ -274,6 +276,8 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   req.udp_scan = engine->udp_scan;
   req.skip_discovery = o.skip_discovery;
   req.scan = engine->scan;
+  req.discover = engine->discover;
+  req.discovery_only = o.ping_scan;
   req.max_group_hosts = engine->max_group_hosts;
   req.probes_per_group = engine->probes_per_group;
   req.connect.timing = timing;
@@ -318,7 +322,7 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
     sum.interrupted = totals->interrupted;
   }
   for (auto& w : out.writers) out.Note(w->End(sum));
-  if (totals && o.verbose > 0) fmt::print(stderr, "{}\n", engine->stats());
+  if (totals && o.verbose > 0 && engine->stats) fmt::print(stderr, "{}\n", engine->stats());  // none: -sn unprivileged
   if (!totals) return Fail(totals.error().message);
   if (sum.interrupted) {
     // Hosts the interrupted run had not reached keep their carried ports.

@@ -28,6 +28,15 @@ struct ScanOptions {
   std::vector<std::string> sources;        // -S: our source addresses (items of the comma lists)
   std::string shard;                       // --shard I/N: this machine's part of the scan
   bool skip_discovery = false;             // -Pn
+  bool ping_scan = false;                  // -sn: host discovery only, no port scan
+  // Discovery probes the user chose; when none is given, nmap's defaults
+  // (-PE -PS443 -PA80 -PP). A port list present but empty: the option
+  // without ports, which takes nmap's default port.
+  bool ping_echo = false;                  // -PE
+  bool ping_timestamp = false;             // -PP
+  bool ping_arp = false;                   // -PR
+  std::optional<std::vector<uint16_t>> ping_syn, ping_ack, ping_udp;  // -PS, -PA, -PU [ports]
+  bool disable_arp_ping = false;           // --disable-arp-ping
   bool no_dns = false;                     // -n: no reverse lookups
   bool open_only = false;                  // --open
   bool show_reason = false;                // --reason
