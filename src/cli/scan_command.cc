@@ -303,7 +303,7 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   if (store) {
     auto id = store->SaveScan(*hooks.record, "scan");
     if (!id) return Fail(id.error().message);
-    if (o.verbose > 0 || sum.interrupted) fmt::print(stderr, "Stored as scan {} in {}.\n", *id, store->name());
+    if (!hooks.quiet) fmt::print(stderr, "Stored as scan {} in {}.\n", *id, store->name());
   }
   if (sum.interrupted) {
     // Hosts the interrupted run had not reached keep their carried ports.

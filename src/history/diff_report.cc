@@ -10,7 +10,7 @@
 namespace tj {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 std::string LocalTime(std::chrono::system_clock::time_point t) {
   std::time_t tt = std::chrono::system_clock::to_time_t(t);

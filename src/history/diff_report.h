@@ -23,7 +23,8 @@ struct DiffSide {
 // meaning or goes away.
 inline constexpr int kDiffJsonVersion = 1;
 
+// Keys in the documented order (docs/DIFF-JSON.md), for people reading it.
 std::string DiffText(const ScanDiff& d, const DiffSide& before, const DiffSide& after);
-nlohmann::json DiffJson(const ScanDiff& d, const DiffSide& before, const DiffSide& after);
+nlohmann::ordered_json DiffJson(const ScanDiff& d, const DiffSide& before, const DiffSide& after);
 
 }  // namespace tj

@@ -181,7 +181,7 @@ TEST(Diff, CertificateChanges) {
   EXPECT_FALSE(d.hosts[0].ports[0].service_changed);
   EXPECT_EQ(d.counts.cert_changes, 1u);
   EXPECT_TRUE(DiffScans(a, a).empty());
-  nlohmann::json j = DiffJson(d, DiffSide{1, "", &a}, DiffSide{2, "", &b});
+  auto j = DiffJson(d, DiffSide{1, "", &a}, DiffSide{2, "", &b});
   EXPECT_EQ(j["hosts"][0]["ports"][0]["change"], "cert");
   EXPECT_EQ(j["hosts"][0]["ports"][0]["after"]["service"]["cert"]["sha256"], "bb");
 }
@@ -190,7 +190,7 @@ TEST(Diff, JsonDocument) {
   ScanRecord a = Scan({Host("198.18.0.2", {Port("198.18.0.2", 8080, kClosed, Reason::kConnRefused)})});
   ScanRecord b = Scan({Host("198.18.0.2", {Port("198.18.0.2", 8080, kOpen, Reason::kSynAck)})});
   ScanDiff d = DiffScans(a, b);
-  nlohmann::json j = DiffJson(d, DiffSide{std::nullopt, "old.xml", &a}, DiffSide{7, "", &b});
+  auto j = DiffJson(d, DiffSide{std::nullopt, "old.xml", &a}, DiffSide{7, "", &b});
   EXPECT_EQ(j["tojimari_diff"], 1);
   EXPECT_EQ(j["changed"], true);
   EXPECT_EQ(j["before"]["file"], "old.xml");
@@ -204,7 +204,7 @@ TEST(Diff, JsonDocument) {
   EXPECT_EQ(p["before"]["state"], "closed");
   EXPECT_EQ(p["before"]["reason"], "conn-refused");
   EXPECT_EQ(p["after"]["state"], "open");
-  nlohmann::json none = DiffJson(DiffScans(a, a), DiffSide{1, "", &a}, DiffSide{1, "", &a});
+  auto none = DiffJson(DiffScans(a, a), DiffSide{1, "", &a}, DiffSide{1, "", &a});
   EXPECT_EQ(none["changed"], false);
   EXPECT_TRUE(none["hosts"].empty());
 }
