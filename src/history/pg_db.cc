@@ -56,8 +56,15 @@ class PgDb : public SqlDb {
       values[i] = text[i].c_str();
     }
     std::string numbered = Number(sql);
-    PGresult* res = PQexecParams(conn_, numbered.c_str(), static_cast<int>(values.size()), nullptr,
-                                 values.data(), nullptr, nullptr, 0);
+    auto run = [&] {
+      return PQexecParams(conn_, numbered.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                          nullptr, nullptr, 0);
+    };
+    PGresult* res = run();
+    if (Lost()) {  // the connection died while idle (a long scan): once more on a new one
+      PQclear(res);
+      res = run();
+    }
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
       Error e = Fail(PQresultErrorMessage(res));
@@ -78,19 +85,29 @@ class PgDb : public SqlDb {
     if (Status s = Reconnect(); !s.ok()) return s;
     std::string s(script);
     PGresult* res = PQexec(conn_, s.c_str());
+    if (Lost()) {
+      PQclear(res);
+      res = PQexec(conn_, s.c_str());
+    }
     Status out;
     if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
       out = Fail(PQresultErrorMessage(res));
     PQclear(res);
     return out;
   }
-  Status Begin() override { return Exec("BEGIN"); }
+  Status Begin() override {
+    Status s = Exec("BEGIN");
+    in_tx_ = s.ok();
+    return s;
+  }
   Status Commit() override {
     Status s = Exec("COMMIT");
+    in_tx_ = false;
     if (!s.ok()) Rollback();
     return s;
   }
   void Rollback() override {
+    in_tx_ = false;
     if (PQtransactionStatus(conn_) != PQTRANS_IDLE) PQclear(PQexec(conn_, "ROLLBACK"));
   }
 
@@ -99,9 +116,16 @@ class PgDb : public SqlDb {
   }
 
  private:
-  // A long-running watch outlives a server restart: reconnect once, between
-  // transactions only (inside one, the work so far is gone and must fail).
+  // A connection held through a long scan, or by a watch across a server
+  // restart, may be gone when next used: reconnect, between transactions
+  // only (inside one, the work so far is gone and the transaction must fail).
+  bool Lost() {
+    if (in_tx_ || PQstatus(conn_) != CONNECTION_BAD) return false;
+    PQreset(conn_);
+    return PQstatus(conn_) == CONNECTION_OK;
+  }
   Status Reconnect() {
+    if (in_tx_) return Status::Ok();  // a dead connection fails the statement
     if (PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
     PQreset(conn_);
     if (PQstatus(conn_) != CONNECTION_OK) return Fail(PQerrorMessage(conn_));
@@ -110,6 +134,7 @@ class PgDb : public SqlDb {
 
   PGconn* conn_;
   std::string name_;
+  bool in_tx_ = false;  // between our BEGIN and COMMIT/ROLLBACK
 };
 
 // The URL without its password, for messages.

@@ -376,6 +376,27 @@ TEST_P(StoreTest, KillNineDuringWritesLosesNothingCommitted) {
   }
 }
 
+// A server that dropped the connection while the store sat idle (through a
+// long scan, or a watch's interval) is reconnected to before the next write.
+TEST_P(StoreTest, SurvivesALostConnectionBetweenWrites) {
+  if (GetParam() != "postgresql") GTEST_SKIP() << "a SQLite file has no connection to lose";
+  auto store = OpenStore();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->SaveScan(Sample(Utc(1795168800)), "scan").ok());
+  auto admin = RawDb();
+  ASSERT_TRUE(admin);
+  auto killed = admin->Query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+      "AND pid <> pg_backend_pid()");
+  ASSERT_TRUE(killed.ok()) << killed.error().message;
+  ASSERT_EQ(killed->size(), 1u);
+  auto id = store->SaveScan(Sample(Utc(1795168801)), "scan");
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  auto all = store->ListScans({});
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 2u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
