@@ -1,5 +1,6 @@
 #include "history/schema.h"
 
+#include <charconv>
 #include <chrono>
 #include <string>
 
@@ -125,13 +126,28 @@ Result<int> Step(SqlDb* db) {
   if (db->dialect() == SqlDialect::kPostgres) {
     if (auto r = db->Query("SELECT pg_advisory_xact_lock(7473001)"); !r) return r.error();
   }
+  // A database of something else is left alone, not filled with our tables.
+  auto tables = db->Query(db->dialect() == SqlDialect::kPostgres
+                              ? "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+                              : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'");
+  if (!tables) return tables.error();
+  bool ours = tables->empty();
+  for (const SqlRow& r : *tables) ours |= r.at(0) == "schema_version";
+  if (!ours)
+    return MakeError(fmt::format("history database {}: holds other tables and no schema_version: not a tojimari "
+                                 "history (give a new file or an empty database)",
+                                 db->name()));
   if (Status s = db->Exec("CREATE TABLE IF NOT EXISTS schema_version ("
                           "version INTEGER PRIMARY KEY, applied_us BIGINT NOT NULL)");
       !s.ok())
     return Error{s.message()};
   auto rows = db->Query("SELECT COALESCE(MAX(version), 0) FROM schema_version");
   if (!rows) return rows.error();
-  int have = std::stoi(rows->at(0).at(0).value_or("0"));
+  const std::string text = rows->empty() || rows->front().empty() ? "" : rows->front()[0].value_or("0");
+  int have = -1;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), have);
+  if (ec != std::errc() || end != text.data() + text.size() || have < 0)
+    return MakeError(fmt::format("history database {}: schema_version holds \"{}\", not a version", db->name(), text));
   if (have > kVersion)
     return MakeError(fmt::format("history database {} has schema version {}, newer than this tojimari knows ({}): "
                                  "use a newer tojimari",

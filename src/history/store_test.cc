@@ -426,6 +426,22 @@ TEST_F(StoreErrors, NotADatabase) {
   EXPECT_NE(e.find("junk.db"), std::string::npos) << e;
 }
 
+TEST_F(StoreErrors, AnotherApplicationsDatabaseIsLeftAlone) {
+  const std::string path = dir_ + "/other.db";
+  {
+    auto db = OpenSqlite(path, true);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("CREATE TABLE bookmarks (url TEXT)").ok());
+  }
+  std::string e = OpenError(path);
+  EXPECT_NE(e.find("not a tojimari history"), std::string::npos) << e;
+  auto db = OpenSqlite(path, false);
+  ASSERT_TRUE(db.ok());
+  auto tables = (*db)->Query("SELECT name FROM sqlite_master WHERE type = 'table'", {});
+  ASSERT_TRUE(tables.ok());
+  EXPECT_EQ(tables->size(), 1u) << "tables were added to another application's database";
+}
+
 TEST_F(StoreErrors, CorruptDatabase) {
   const std::string path = dir_ + "/h.db";
   {
