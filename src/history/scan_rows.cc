@@ -15,23 +15,20 @@ namespace {
 using std::chrono::microseconds;
 
 // A host's ports that share one of these, with no service and no ICMP
-// sender, are stored as one range list on the host row.
+// sender, are stored as one port_folds row when there are enough of them.
 constexpr size_t kFoldAtLeast = 8;
-using FoldKey = std::tuple<PortState, Reason, uint8_t>;
+using FoldKey = std::tuple<Proto, PortState, Reason, uint8_t>;
 
-bool Foldable(const PortResult& p) {
-  return p.proto == Proto::kTcp && !p.service.has_value() && !p.reason_ip_set;
-}
+bool Foldable(const PortResult& p) { return !p.service.has_value() && !p.reason_ip_set; }
+FoldKey KeyOf(const PortResult& p) { return {p.proto, p.state, p.reason, p.reason_ttl}; }
 
-// The most common foldable key among a host's ports, if common enough.
-std::optional<FoldKey> ChooseFold(const HostResult& h) {
-  std::map<FoldKey, size_t> count;
+// The groups of a host's ports worth folding, each with its ports in order.
+std::map<FoldKey, std::vector<uint16_t>> ChooseFolds(const HostResult& h) {
+  std::map<FoldKey, std::vector<uint16_t>> groups;
   for (const auto& p : h.ports)
-    if (Foldable(p)) ++count[{p.state, p.reason, p.reason_ttl}];
-  auto best = std::max_element(count.begin(), count.end(),
-                               [](const auto& a, const auto& b) { return a.second < b.second; });
-  if (best == count.end() || best->second < kFoldAtLeast) return std::nullopt;
-  return best->first;
+    if (Foldable(p)) groups[KeyOf(p)].push_back(p.port);
+  std::erase_if(groups, [](const auto& g) { return g.second.size() < kFoldAtLeast; });
+  return groups;
 }
 
 int64_t Int(const std::optional<std::string>& v) {
@@ -113,26 +110,27 @@ Status InsertPort(SqlDb* db, int64_t host_id, const PortResult& p) {
 }
 
 Status InsertHost(SqlDb* db, int64_t scan_id, int64_t seq, const HostResult& h) {
-  auto fold = ChooseFold(h);
-  std::vector<uint16_t> folded;
-  if (fold)
-    for (const auto& p : h.ports)
-      if (Foldable(p) && FoldKey{p.state, p.reason, p.reason_ttl} == *fold) folded.push_back(p.port);
-  SqlValue params[] = {
-      scan_id, seq, h.addr.ToString(), h.name, int64_t{h.name_from_ptr}, Text(StatusName(h.status)),
-      Text(ReasonName(h.reason)), static_cast<int64_t>(h.latency.count()),
-      fold ? SqlValue{PortRanges(folded)} : SqlValue{nullptr},
-      fold ? Text(StateName(std::get<0>(*fold))) : SqlValue{nullptr},
-      fold ? Text(ReasonName(std::get<1>(*fold))) : SqlValue{nullptr},
-      fold ? SqlValue{int64_t{std::get<2>(*fold)}} : SqlValue{nullptr}};
+  SqlValue params[] = {scan_id, seq, h.addr.ToString(), h.name, int64_t{h.name_from_ptr}, Text(StatusName(h.status)),
+                       Text(ReasonName(h.reason)), static_cast<int64_t>(h.latency.count())};
   auto id = db->Query(
-      "INSERT INTO hosts (scan_id, seq, addr, name, name_from_ptr, status, reason, latency_us, fold_ports, "
-      "fold_state, fold_reason, fold_ttl) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      "INSERT INTO hosts (scan_id, seq, addr, name, name_from_ptr, status, reason, latency_us) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
       params);
   if (!id) return id.error();
   const int64_t host_id = Int(id->at(0).at(0));
+  const auto folds = ChooseFolds(h);
+  for (const auto& [key, ports] : folds) {
+    const auto& [proto, state, reason, ttl] = key;
+    SqlValue f[] = {host_id, Text(ProtoName(proto)), Text(StateName(state)), Text(ReasonName(reason)),
+                    int64_t{ttl}, PortRanges(ports)};
+    if (auto r = db->Query("INSERT INTO port_folds (host_id, proto, state, reason, ttl, ports) "
+                           "VALUES (?, ?, ?, ?, ?, ?)",
+                           f);
+        !r)
+      return r.error();
+  }
   for (const auto& p : h.ports) {
-    if (fold && Foldable(p) && FoldKey{p.state, p.reason, p.reason_ttl} == *fold) continue;
+    if (Foldable(p) && folds.contains(KeyOf(p))) continue;
     if (Status s = InsertPort(db, host_id, p); !s.ok()) return s;
   }
   return Status::Ok();
@@ -183,8 +181,7 @@ PortResult PortFromRow(const Address& addr, const SqlRow& r) {
 Status SelectHosts(SqlDb* db, int64_t scan_id, ScanRecord* rec) {
   SqlValue id[] = {scan_id};
   auto hosts = db->Query(
-      "SELECT id, addr, name, name_from_ptr, status, reason, latency_us, fold_ports, fold_state, fold_reason, "
-      "fold_ttl FROM hosts WHERE scan_id = ? ORDER BY seq",
+      "SELECT id, addr, name, name_from_ptr, status, reason, latency_us FROM hosts WHERE scan_id = ? ORDER BY seq",
       id);
   if (!hosts) return hosts.error();
   for (const SqlRow& r : *hosts) {
@@ -197,17 +194,6 @@ Status SelectHosts(SqlDb* db, int64_t scan_id, ScanRecord* rec) {
     h.status = StatusFromName(Str(r[4]));
     h.reason = ReasonFromName(Str(r[5])).value_or(Reason::kUserSet);
     h.latency = microseconds(Int(r[6]));
-    if (r[7]) {
-      PortResult p;
-      p.addr = h.addr;
-      p.state = StateFromName(Str(r[8])).value_or(PortState::kFiltered);
-      p.reason = ReasonFromName(Str(r[9])).value_or(Reason::kNoResponse);
-      p.reason_ttl = static_cast<uint8_t>(Int(r[10]));
-      for (uint16_t port : ParseRanges(*r[7])) {
-        p.port = port;
-        h.ports.push_back(p);
-      }
-    }
     SqlValue host_id[] = {Int(r[0])};
     auto ports = db->Query(
         "SELECT proto, port, state, reason, ttl, reason_ip, svc_method, svc_name, svc_product, svc_version, "
@@ -217,6 +203,20 @@ Status SelectHosts(SqlDb* db, int64_t scan_id, ScanRecord* rec) {
         host_id);
     if (!ports) return ports.error();
     for (const SqlRow& pr : *ports) h.ports.push_back(PortFromRow(h.addr, pr));
+    auto folds = db->Query("SELECT proto, state, reason, ttl, ports FROM port_folds WHERE host_id = ?", host_id);
+    if (!folds) return folds.error();
+    for (const SqlRow& fr : *folds) {
+      PortResult p;
+      p.addr = h.addr;
+      p.proto = Str(fr[0]) == "udp" ? Proto::kUdp : Proto::kTcp;
+      p.state = StateFromName(Str(fr[1])).value_or(PortState::kFiltered);
+      p.reason = ReasonFromName(Str(fr[2])).value_or(Reason::kNoResponse);
+      p.reason_ttl = static_cast<uint8_t>(Int(fr[3]));
+      for (uint16_t port : ParseRanges(Str(fr[4]))) {
+        p.port = port;
+        h.ports.push_back(p);
+      }
+    }
     std::sort(h.ports.begin(), h.ports.end(), [](const PortResult& a, const PortResult& b) {
       return std::tie(a.proto, a.port) < std::tie(b.proto, b.port);
     });
@@ -245,14 +245,15 @@ Result<int64_t> InsertScan(SqlDb* db, const ScanRecord& scan, std::string_view k
   const int64_t started = ToMicros(i.start);
   SqlValue params[] = {
       Text(kind), started, started + static_cast<int64_t>(s.elapsed_seconds * 1e6), scan.scanner, i.version,
-      i.args, i.scan_type, static_cast<int64_t>(i.tcp_ports), i.tcp_services,
+      i.args, i.scan_type, static_cast<int64_t>(i.tcp_ports), i.tcp_services, static_cast<int64_t>(i.udp_ports),
+      i.udp_services,
       static_cast<int64_t>(s.hosts_up), static_cast<int64_t>(s.hosts_total),
       static_cast<int64_t>(s.skipped_reserved), static_cast<int64_t>(s.excluded), s.elapsed_seconds,
       int64_t{s.interrupted}, open};
   auto id = db->Query(
       "INSERT INTO scans (kind, started_us, finished_us, scanner, version, args, scan_type, tcp_ports, "
-      "tcp_services, hosts_up, hosts_total, skipped_reserved, excluded, elapsed, interrupted, open_ports) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      "tcp_services, udp_ports, udp_services, hosts_up, hosts_total, skipped_reserved, excluded, elapsed, "
+      "interrupted, open_ports) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
       params);
   if (!id) return id.error();
   const int64_t scan_id = Int(id->at(0).at(0));
@@ -265,7 +266,7 @@ Result<ScanRecord> SelectScan(SqlDb* db, int64_t id) {
   SqlValue p[] = {id};
   auto rows = db->Query(
       "SELECT scanner, version, args, started_us, scan_type, tcp_ports, tcp_services, hosts_up, hosts_total, "
-      "skipped_reserved, excluded, elapsed, interrupted FROM scans WHERE id = ?",
+      "skipped_reserved, excluded, elapsed, interrupted, udp_ports, udp_services FROM scans WHERE id = ?",
       p);
   if (!rows) return rows.error();
   if (rows->empty()) return MakeError(fmt::format("no scan {} in the history ({})", id, db->name()));
@@ -284,6 +285,8 @@ Result<ScanRecord> SelectScan(SqlDb* db, int64_t id) {
   rec.summary.excluded = static_cast<uint64_t>(Int(r[10]));
   rec.summary.elapsed_seconds = r[11] ? std::strtod(r[11]->c_str(), nullptr) : 0;
   rec.summary.interrupted = Int(r[12]) != 0;
+  rec.info.udp_ports = static_cast<size_t>(Int(r[13]));
+  rec.info.udp_services = Str(r[14]);
   if (Status s = SelectHosts(db, id, &rec); !s.ok()) return Error{s.message()};
   return rec;
 }

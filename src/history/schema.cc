@@ -15,8 +15,9 @@ namespace {
 // next. {ID} and {JSON} become each backend's spelling.
 //
 // Ports a host reports by the thousand with one (state, reason, ttl) and no
-// service, usually closed or filtered, are folded into the host row as port
-// ranges (fold_*), as nmap's "extraports" does; LoadScan unfolds them.
+// service, usually closed or filtered, are stored as one port_folds row of
+// port ranges ("1-21,23-79"), as nmap's "extraports" does but without losing
+// which ports they were; LoadScan unfolds them.
 // Times are microseconds since the Unix epoch, UTC. Booleans are 0/1.
 constexpr const char* kMigrations[] = {
     R"SQL(
@@ -31,6 +32,8 @@ CREATE TABLE scans (
   scan_type TEXT NOT NULL,
   tcp_ports BIGINT NOT NULL,
   tcp_services TEXT NOT NULL,
+  udp_ports BIGINT NOT NULL,
+  udp_services TEXT NOT NULL,
   hosts_up BIGINT NOT NULL,
   hosts_total BIGINT NOT NULL,
   skipped_reserved BIGINT NOT NULL,
@@ -49,11 +52,7 @@ CREATE TABLE hosts (
   name_from_ptr INTEGER NOT NULL,
   status TEXT NOT NULL,
   reason TEXT NOT NULL,
-  latency_us BIGINT NOT NULL,
-  fold_ports TEXT,
-  fold_state TEXT,
-  fold_reason TEXT,
-  fold_ttl INTEGER
+  latency_us BIGINT NOT NULL
 );
 CREATE INDEX hosts_scan ON hosts (scan_id, seq);
 CREATE TABLE ports (
@@ -83,6 +82,15 @@ CREATE TABLE ports (
   cert_flags TEXT,
   PRIMARY KEY (host_id, proto, port)
 );
+CREATE TABLE port_folds (
+  host_id BIGINT NOT NULL REFERENCES hosts (id) ON DELETE CASCADE,
+  proto TEXT NOT NULL,
+  state TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  ttl INTEGER NOT NULL,
+  ports TEXT NOT NULL
+);
+CREATE INDEX port_folds_host ON port_folds (host_id);
 CREATE TABLE audits (
   scan_id BIGINT PRIMARY KEY REFERENCES scans (id) ON DELETE CASCADE,
   policy_path TEXT NOT NULL,

@@ -93,6 +93,17 @@ ScanRecord Sample(system_clock::time_point start, uint16_t extra_open = 0) {
     }
     h.ports.push_back(pr);
   }
+  for (uint16_t p = 50; p < 70; ++p) {  // -sU: mostly silent, one answer
+    PortResult pr;
+    pr.addr = h.addr;
+    pr.port = p;
+    pr.proto = Proto::kUdp;
+    pr.state = p == 53 ? PortState::kOpen : PortState::kOpenFiltered;
+    pr.reason = p == 53 ? Reason::kUdpResponse : Reason::kNoResponse;
+    h.ports.push_back(pr);
+  }
+  r.info.udp_ports = 20;
+  r.info.udp_services = "50-69";
   r.hosts.push_back(h);
   HostResult v6;
   v6.addr = A("2001:2::2");
@@ -144,6 +155,8 @@ void ExpectSameScan(const ScanRecord& a, const ScanRecord& b) {
   EXPECT_EQ(a.info.scan_type, b.info.scan_type);
   EXPECT_EQ(a.info.tcp_ports, b.info.tcp_ports);
   EXPECT_EQ(a.info.tcp_services, b.info.tcp_services);
+  EXPECT_EQ(a.info.udp_ports, b.info.udp_ports);
+  EXPECT_EQ(a.info.udp_services, b.info.udp_services);
   EXPECT_EQ(a.summary.hosts_up, b.summary.hosts_up);
   EXPECT_EQ(a.summary.hosts_total, b.summary.hosts_total);
   EXPECT_DOUBLE_EQ(a.summary.elapsed_seconds, b.summary.elapsed_seconds);
@@ -205,7 +218,7 @@ TEST_P(StoreTest, ScanRoundTripsWhole) {
   auto back = store->LoadScan(*id);
   ASSERT_TRUE(back.ok()) << back.error().message;
   ExpectSameScan(scan, *back);
-  // Closed ports sharing one (state, reason, ttl) are folded, not 200 rows.
+  // Ports sharing one (proto, state, reason, ttl) are folded, not 220 rows.
   auto db = RawDb();
   ASSERT_TRUE(db);
   auto rows = db->Query("SELECT COUNT(*) FROM ports");
@@ -227,7 +240,7 @@ TEST_P(StoreTest, ListsAndResolvesReferences) {
   ASSERT_EQ(all->size(), 3u);
   EXPECT_EQ((*all)[0].id, *id12);
   EXPECT_EQ((*all)[0].kind, "audit");
-  EXPECT_EQ((*all)[0].open_ports, 4u);  // 22, 143, 80 on the v4 host; 80 on the v6 host
+  EXPECT_EQ((*all)[0].open_ports, 5u);  // 22, 143, 80, 53/udp on the v4 host; 80 on the v6 host
   EXPECT_EQ((*all)[1].id, *id11);
   EXPECT_EQ((*all)[2].id, *id10);
   EXPECT_EQ((*all)[2].hosts_up, 2u);
@@ -371,7 +384,7 @@ TEST_P(StoreTest, KillNineDuringWritesLosesNothingCommitted) {
     ASSERT_EQ(scan->hosts.size(), 43u) << "scan " << s.id << " is not whole";
     for (const HostResult& h : scan->hosts)
       if (h.status == HostStatus::kUp) {
-        EXPECT_EQ(h.ports.size(), 200u) << "scan " << s.id;
+        EXPECT_EQ(h.ports.size(), 220u) << "scan " << s.id;
       }
   }
 }
