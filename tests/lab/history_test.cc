@@ -53,7 +53,7 @@ class HistoryLabTest : public LabFixture {
 // the scan has dropped root) around a new listener; diff shows exactly it.
 TEST_F(HistoryLabTest, DiffOfTwoStoredScansShowsTheNewListener) {
   if (NotReady()) return;
-  StoredScan();
+  StoredScan({"-oJ", P("first.json"), "-oX", P("first.xml")});
   ASSERT_TRUE(lab_->Listen({changed_}, 0));
   StoredScan();
 
@@ -91,6 +91,58 @@ TEST_F(HistoryLabTest, DiffOfTwoStoredScansShowsTheNewListener) {
   d = Tj({"diff", "--db", db_, "latest", "latest"});
   EXPECT_EQ(d.exit_code, 0) << d.out << d.err;
   EXPECT_NE(d.out.find("No changes."), std::string::npos) << d.out;
+
+  // The first scan's own reports say what its stored copy says.
+  for (const char* report : {"first.json", "first.xml"}) {
+    d = Tj({"diff", "--db", db_, P(report), "latest"});
+    EXPECT_EQ(d.exit_code, 1) << report << ": " << d.out << d.err;
+    EXPECT_NE(d.out.find("1 port opened."), std::string::npos) << report << ": " << d.out;
+    d = Tj({"diff", "--db", db_, P(report), "latest~1"});
+    EXPECT_EQ(d.exit_code, 0) << report << ": " << d.out << d.err;
+  }
+  d = Tj({"diff", P("first.json"), P("first.xml")});  // two files: no history needed
+  EXPECT_EQ(d.exit_code, 0) << d.out << d.err;
+}
+
+// nmap's own XML (Debian's nmap, run by the test) against stored scans: the
+// same target gives no change; a listener started afterwards is exactly the
+// change, either way round.
+TEST_F(HistoryLabTest, NmapXmlAgainstAStoredScan) {
+  if (NotReady()) return;
+  if (tjlab::Run({"sh", "-c", "command -v nmap"}, seconds(10)).exit_code != 0) {
+    if (InCi()) FAIL() << "nmap is not installed and CI=true (scripts/deps.sh --bench installs it)";
+    GTEST_SKIP() << "nmap is not installed (scripts/deps.sh --bench)";
+  }
+  const std::string xml = P("nmap.xml");
+  RunResult n = lab_->RunInScanner({"nmap", "-sS", "-n", "-Pn", "-p", ports_, "-oX", xml, kTarget}, seconds(120));
+  ASSERT_EQ(n.exit_code, 0) << n.out << n.err;
+  StoredScan();
+  RunResult d = Tj({"diff", "--db", db_, xml, "latest"});
+  EXPECT_EQ(d.exit_code, 0) << d.out << d.err;
+  EXPECT_NE(d.out.find("No changes."), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("nmap"), std::string::npos) << "the nmap side is not named: " << d.out;
+
+  ASSERT_TRUE(lab_->Listen({changed_}, 0));
+  StoredScan();
+  d = Tj({"diff", "--db", db_, "--json", xml, "latest"});
+  ASSERT_EQ(d.exit_code, 1) << d.out << d.err;
+  json j = json::parse(d.out);
+  EXPECT_EQ(j["before"]["file"], xml);
+  EXPECT_EQ(j["before"]["scanner"], "nmap");
+  for (auto& [k, v] : j["counts"].items()) EXPECT_EQ(v.get<int>(), k == "ports_opened" ? 1 : 0) << k << " " << d.out;
+  ASSERT_EQ(j["hosts"].size(), 1u);
+  ASSERT_EQ(j["hosts"][0]["ports"].size(), 1u);
+  const json& port = j["hosts"][0]["ports"][0];
+  EXPECT_EQ(port["port"], changed_);
+  // nmap folds the closed ports into <extraports>: the port is either
+  // listed closed or not listed at all.
+  EXPECT_TRUE(port["before"].is_null() || port["before"]["state"] == "closed") << port.dump();
+  EXPECT_EQ(port["after"]["state"], "open");
+
+  d = Tj({"diff", "--db", db_, "latest", xml});
+  EXPECT_EQ(d.exit_code, 1) << d.out << d.err;
+  EXPECT_NE(d.out.find("- " + std::to_string(changed_) + "/tcp"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("1 port closed."), std::string::npos) << d.out;
 }
 
 // An interrupted scan stores what it had gathered, marked interrupted.
