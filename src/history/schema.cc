@@ -101,7 +101,7 @@ CREATE TABLE audits (
 CREATE TABLE audit_counts (
   scan_id BIGINT NOT NULL REFERENCES audits (scan_id) ON DELETE CASCADE,
   severity TEXT NOT NULL,
-  count BIGINT NOT NULL,
+  count BIGINT NOT NULL CHECK (count >= 0),
   PRIMARY KEY (scan_id, severity)
 );
 )SQL",

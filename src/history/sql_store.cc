@@ -39,20 +39,18 @@ class SqlStore : public Store {
   Status SaveAudit(int64_t scan_id, const AuditSummary& a) override {
     SqlTransaction tx(db_.get());
     if (Status s = tx.Begin(); !s.ok()) return s;
-    int64_t total = 0;
-    for (const auto& [sev, n] : a.by_severity) total += n;
-    SqlValue p[] = {scan_id, a.policy_path, a.policy_name, a.findings_json, total};
-    if (auto r = db_->Query("INSERT INTO audits (scan_id, policy_path, policy_name, findings, findings_total) "
-                            "VALUES (?, ?, ?, ?, ?)",
-                            p);
-        !r)
-      return r.error();
-    for (const auto& [sev, n] : a.by_severity) {
-      SqlValue c[] = {scan_id, sev, n};
-      if (auto r = db_->Query("INSERT INTO audit_counts (scan_id, severity, count) VALUES (?, ?, ?)", c); !r)
-        return r.error();
-    }
+    if (Status s = InsertAudit(scan_id, a); !s.ok()) return s;
     return tx.Commit();
+  }
+
+  Result<int64_t> SaveAuditedScan(const ScanRecord& scan, const AuditSummary& a) override {
+    SqlTransaction tx(db_.get());
+    if (Status s = tx.Begin(); !s.ok()) return Error{s.message()};
+    auto id = InsertScan(db_.get(), scan, "audit");
+    if (!id) return id;
+    if (Status s = InsertAudit(*id, a); !s.ok()) return Error{s.message()};
+    if (Status s = tx.Commit(); !s.ok()) return Error{s.message()};
+    return id;
   }
 
   Result<std::vector<ScanSummary>> ListScans(const ListFilter& f) override {
@@ -141,6 +139,24 @@ class SqlStore : public Store {
   const std::string& name() const override { return db_->name(); }
 
  private:
+  // REQUIRES: a transaction is open.
+  Status InsertAudit(int64_t scan_id, const AuditSummary& a) {
+    int64_t total = 0;
+    for (const auto& [sev, n] : a.by_severity) total += n;
+    SqlValue p[] = {scan_id, a.policy_path, a.policy_name, a.findings_json, total};
+    if (auto r = db_->Query("INSERT INTO audits (scan_id, policy_path, policy_name, findings, findings_total) "
+                            "VALUES (?, ?, ?, ?, ?)",
+                            p);
+        !r)
+      return r.error();
+    for (const auto& [sev, n] : a.by_severity) {
+      SqlValue c[] = {scan_id, sev, n};
+      if (auto r = db_->Query("INSERT INTO audit_counts (scan_id, severity, count) VALUES (?, ?, ?)", c); !r)
+        return r.error();
+    }
+    return Status::Ok();
+  }
+
   std::unique_ptr<SqlDb> db_;
 };
 

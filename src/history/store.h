@@ -49,7 +49,8 @@ struct ListFilter {
 struct AuditSummary {
   std::string policy_path;   // the file as given
   std::string policy_name;   // the policy's own name, if it has one
-  std::string findings_json; // the findings as one JSON document (the audit's format)
+  std::string findings_json; // the findings as one JSON document (the audit's format; must be valid JSON:
+                             // PostgreSQL stores it as JSONB)
   std::map<std::string, int64_t> by_severity;  // "high" -> 2 ...
 };
 
@@ -72,6 +73,8 @@ class Store {
   virtual Result<int64_t> SaveScan(const ScanRecord& scan, std::string_view kind) = 0;
   // Stores an audit's conclusion for a scan saved with kind "audit" (one per scan).
   virtual Status SaveAudit(int64_t scan_id, const AuditSummary& audit) = 0;
+  // Both at once, in one transaction (kind "audit"): never a scan without its audit.
+  virtual Result<int64_t> SaveAuditedScan(const ScanRecord& scan, const AuditSummary& audit) = 0;
 
   // Newest first.
   virtual Result<std::vector<ScanSummary>> ListScans(const ListFilter& filter) = 0;

@@ -304,6 +304,21 @@ TEST_P(StoreTest, AuditsSitBesideTheirScan) {
   EXPECT_FALSE(store->SaveAudit(*id, a).ok());
   EXPECT_FALSE(store->SaveAudit(*id + 50, a).ok());
   EXPECT_FALSE(store->SaveScan(Sample(Utc(0)), "other").ok());
+
+  // Scan and audit in one transaction: a bad audit stores neither.
+  auto both = store->SaveAuditedScan(Sample(Utc(1795168900)), a);
+  ASSERT_TRUE(both.ok()) << both.error().message;
+  auto loaded = store->LoadAudit(*both);
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  EXPECT_EQ((*loaded)->by_severity, a.by_severity);
+  auto before = store->ListScans({});
+  ASSERT_TRUE(before.ok());
+  AuditSummary bad = a;
+  bad.by_severity = {{"high", -1}};  // refused by the schema, after the scan's rows went in
+  EXPECT_FALSE(store->SaveAuditedScan(Sample(Utc(1795169000)), bad).ok());
+  auto after = store->ListScans({});
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->size(), before->size()) << "the scan was stored without its audit";
 }
 
 TEST_P(StoreTest, MigrationsAreVersionedAndANewerDatabaseIsRefused) {
