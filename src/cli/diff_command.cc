@@ -12,10 +12,7 @@
 #include "history/diff_report.h"
 #include "history/ref.h"
 #include "history/store.h"
-#if __has_include("report/read_scan.h")  // TEMP until the reader lands
 #include "report/read_scan.h"
-#define TJ_HAVE_READER 1
-#endif
 #include "report/writer.h"
 
 namespace tj {
@@ -83,11 +80,7 @@ Result<Side> LoadId(Store* store, int64_t id) {
 
 Result<Side> Load(const std::string& arg, LazyStore* lazy) {
   if (!IsRef(arg)) {
-#ifdef TJ_HAVE_READER
     auto scan = ReadScanFile(arg);
-#else
-    Result<ScanRecord> scan = MakeError("TEMP: no reader yet");
-#endif
     if (!scan) return scan.error();
     Side s;
     s.side.file = arg;

@@ -123,6 +123,8 @@ json SideJson(const DiffSide& s) {
 
 std::string DiffText(const ScanDiff& d, const DiffSide& before, const DiffSide& after) {
   std::string out = fmt::format("Comparing {}\n     with {}\n", SideLabel(before), SideLabel(after));
+  const uint64_t other = before.scan->unsupported_ports + after.scan->unsupported_ports;
+  if (other) out += fmt::format("({} not compared: SCTP or IP protocol results)\n", Plural(other, "port", "ports"));
   if (d.empty()) return out + "\nNo changes.\n";
   for (const HostChange& h : d.hosts) {
     std::string who = h.name.empty() ? h.addr.ToString() : fmt::format("{} ({})", h.addr.ToString(), LineSafe(h.name));

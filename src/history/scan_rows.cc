@@ -249,11 +249,12 @@ Result<int64_t> InsertScan(SqlDb* db, const ScanRecord& scan, std::string_view k
       i.udp_services,
       static_cast<int64_t>(s.hosts_up), static_cast<int64_t>(s.hosts_total),
       static_cast<int64_t>(s.skipped_reserved), static_cast<int64_t>(s.excluded), s.elapsed_seconds,
-      int64_t{s.interrupted}, open};
+      int64_t{s.interrupted}, open, static_cast<int64_t>(scan.unsupported_ports)};
   auto id = db->Query(
       "INSERT INTO scans (kind, started_us, finished_us, scanner, version, args, scan_type, tcp_ports, "
       "tcp_services, udp_ports, udp_services, hosts_up, hosts_total, skipped_reserved, excluded, elapsed, "
-      "interrupted, open_ports) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      "interrupted, open_ports, unsupported_ports) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "RETURNING id",
       params);
   if (!id) return id.error();
   const int64_t scan_id = Int(id->at(0).at(0));
@@ -266,7 +267,7 @@ Result<ScanRecord> SelectScan(SqlDb* db, int64_t id) {
   SqlValue p[] = {id};
   auto rows = db->Query(
       "SELECT scanner, version, args, started_us, scan_type, tcp_ports, tcp_services, hosts_up, hosts_total, "
-      "skipped_reserved, excluded, elapsed, interrupted, udp_ports, udp_services FROM scans WHERE id = ?",
+      "skipped_reserved, excluded, elapsed, interrupted, udp_ports, udp_services, unsupported_ports FROM scans WHERE id = ?",
       p);
   if (!rows) return rows.error();
   if (rows->empty()) return MakeError(fmt::format("no scan {} in the history ({})", id, db->name()));
@@ -287,6 +288,7 @@ Result<ScanRecord> SelectScan(SqlDb* db, int64_t id) {
   rec.summary.interrupted = Int(r[12]) != 0;
   rec.info.udp_ports = static_cast<size_t>(Int(r[13]));
   rec.info.udp_services = Str(r[14]);
+  rec.unsupported_ports = static_cast<uint64_t>(Int(r[15]));
   if (Status s = SelectHosts(db, id, &rec); !s.ok()) return Error{s.message()};
   return rec;
 }

@@ -40,7 +40,8 @@ CREATE TABLE scans (
   excluded BIGINT NOT NULL,
   elapsed DOUBLE PRECISION NOT NULL,
   interrupted INTEGER NOT NULL,
-  open_ports BIGINT NOT NULL
+  open_ports BIGINT NOT NULL,
+  unsupported_ports BIGINT NOT NULL
 );
 CREATE INDEX scans_started ON scans (started_us);
 CREATE TABLE hosts (

@@ -104,6 +104,7 @@ ScanRecord Sample(system_clock::time_point start, uint16_t extra_open = 0) {
   }
   r.info.udp_ports = 20;
   r.info.udp_services = "50-69";
+  r.unsupported_ports = 3;  // as from an nmap file with SCTP ports
   r.hosts.push_back(h);
   HostResult v6;
   v6.addr = A("2001:2::2");
@@ -157,6 +158,7 @@ void ExpectSameScan(const ScanRecord& a, const ScanRecord& b) {
   EXPECT_EQ(a.info.tcp_services, b.info.tcp_services);
   EXPECT_EQ(a.info.udp_ports, b.info.udp_ports);
   EXPECT_EQ(a.info.udp_services, b.info.udp_services);
+  EXPECT_EQ(a.unsupported_ports, b.unsupported_ports);
   EXPECT_EQ(a.summary.hosts_up, b.summary.hosts_up);
   EXPECT_EQ(a.summary.hosts_total, b.summary.hosts_total);
   EXPECT_DOUBLE_EQ(a.summary.elapsed_seconds, b.summary.elapsed_seconds);
