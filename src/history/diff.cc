@@ -68,7 +68,9 @@ HostChange CompareHost(const HostResult* a, const HostResult* b) {
   hc.addr = any->addr;
   hc.name = b && !b->name.empty() ? b->name : a ? a->name : "";
   const bool up_a = a && IsUp(*a), up_b = b && IsUp(*b);
-  hc.kind = up_a && up_b ? HostChangeKind::kChanged : up_b ? HostChangeKind::kAppeared : HostChangeKind::kVanished;
+  hc.kind = up_a && up_b ? HostChangeKind::kChanged
+            : up_b       ? HostChangeKind::kAppeared
+                         : HostChangeKind::kVanished;
   // A host that is gone has no ports to compare with: what it had open is
   // listed (and the same for a new host's open ports).
   auto pa = ByPort(up_a ? a : nullptr), pb = ByPort(up_b ? b : nullptr);
@@ -113,20 +115,28 @@ ScanDiff DiffScans(const ScanRecord& before, const ScanRecord& after) {
 
 std::string_view PortChangeName(PortChangeKind k) {
   switch (k) {
-    case PortChangeKind::kOpened: return "opened";
-    case PortChangeKind::kClosed: return "closed";
-    case PortChangeKind::kState: return "state";
-    case PortChangeKind::kService: return "service";
-    case PortChangeKind::kCert: return "cert";
+    case PortChangeKind::kOpened:
+      return "opened";
+    case PortChangeKind::kClosed:
+      return "closed";
+    case PortChangeKind::kState:
+      return "state";
+    case PortChangeKind::kService:
+      return "service";
+    case PortChangeKind::kCert:
+      return "cert";
   }
   return "?";
 }
 
 std::string_view HostChangeName(HostChangeKind k) {
   switch (k) {
-    case HostChangeKind::kAppeared: return "appeared";
-    case HostChangeKind::kVanished: return "vanished";
-    case HostChangeKind::kChanged: return "changed";
+    case HostChangeKind::kAppeared:
+      return "appeared";
+    case HostChangeKind::kVanished:
+      return "vanished";
+    case HostChangeKind::kChanged:
+      return "changed";
   }
   return "?";
 }

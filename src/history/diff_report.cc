@@ -1,9 +1,9 @@
 #include "history/diff_report.h"
 
-#include <ctime>
-
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+
+#include <ctime>
 
 #include "report/report_text.h"
 
@@ -63,7 +63,8 @@ std::string PortLine(const PortChange& c) {
     case PortChangeKind::kState:
       return fmt::format("  ~ {:<10} state   {} -> {}", where, StateText(c.before), StateText(c.after));
     case PortChangeKind::kService:
-    case PortChangeKind::kCert: break;
+    case PortChangeKind::kCert:
+      break;
   }
   std::string out;
   if (c.service_changed)
@@ -101,11 +102,15 @@ json PortJson(const std::optional<PortResult>& p) {
   if (p->service.has_value() && !p->service->method.empty()) {
     const ServiceInfo& s = *p->service;
     json svc = {{"name", s.name}, {"method", s.method}, {"conf", s.conf}};
-    for (auto [k, v] : {std::pair{"product", &s.product}, {"version", &s.version}, {"extrainfo", &s.extrainfo},
+    for (auto [k, v] : {std::pair{"product", &s.product},
+                        {"version", &s.version},
+                        {"extrainfo", &s.extrainfo},
                         {"tunnel", &s.tunnel}})
       if (!v->empty()) svc[k] = *v;
     if (s.has_cert)
-      svc["cert"] = {{"subject", s.cert.subject}, {"issuer", s.cert.issuer}, {"not_after", s.cert.not_after},
+      svc["cert"] = {{"subject", s.cert.subject},
+                     {"issuer", s.cert.issuer},
+                     {"not_after", s.cert.not_after},
                      {"sha256", s.cert.sha256}};
     j["service"] = svc;
   }
@@ -113,9 +118,12 @@ json PortJson(const std::optional<PortResult>& p) {
 }
 
 json SideJson(const DiffSide& s) {
-  json j = {{"started", Rfc3339(s.scan->info.start)}, {"scanner", s.scan->scanner}, {"args", s.scan->info.args}};
-  if (s.id) j["id"] = *s.id;
-  else j["file"] = s.file;
+  json j = {
+      {"started", Rfc3339(s.scan->info.start)}, {"scanner", s.scan->scanner}, {"args", s.scan->info.args}};
+  if (s.id)
+    j["id"] = *s.id;
+  else
+    j["file"] = s.file;
   return j;
 }
 
@@ -124,18 +132,24 @@ json SideJson(const DiffSide& s) {
 std::string DiffText(const ScanDiff& d, const DiffSide& before, const DiffSide& after) {
   std::string out = fmt::format("Comparing {}\n     with {}\n", SideLabel(before), SideLabel(after));
   const uint64_t other = before.scan->unsupported_ports + after.scan->unsupported_ports;
-  if (other) out += fmt::format("({} not compared: SCTP or IP protocol results)\n", Plural(other, "port", "ports"));
+  if (other)
+    out += fmt::format("({} not compared: SCTP or IP protocol results)\n", Plural(other, "port", "ports"));
   if (d.empty()) return out + "\nNo changes.\n";
   for (const HostChange& h : d.hosts) {
-    std::string who = h.name.empty() ? h.addr.ToString() : fmt::format("{} ({})", h.addr.ToString(), LineSafe(h.name));
+    std::string who =
+        h.name.empty() ? h.addr.ToString() : fmt::format("{} ({})", h.addr.ToString(), LineSafe(h.name));
     switch (h.kind) {
       case HostChangeKind::kAppeared:
-        out += fmt::format("\n+ {}: host appeared, {}\n", who, Plural(h.ports.size(), "open port", "open ports"));
+        out += fmt::format("\n+ {}: host appeared, {}\n", who,
+                           Plural(h.ports.size(), "open port", "open ports"));
         break;
       case HostChangeKind::kVanished:
-        out += fmt::format("\n- {}: host vanished (had {})\n", who, Plural(h.ports.size(), "open port", "open ports"));
+        out += fmt::format("\n- {}: host vanished (had {})\n", who,
+                           Plural(h.ports.size(), "open port", "open ports"));
         break;
-      case HostChangeKind::kChanged: out += fmt::format("\n{}:\n", who); break;
+      case HostChangeKind::kChanged:
+        out += fmt::format("\n{}:\n", who);
+        break;
     }
     for (const PortChange& c : h.ports) out += PortLine(c) + "\n";
   }

@@ -54,7 +54,8 @@ TEST(Diff, IdenticalScansHaveNoChange) {
 }
 
 TEST(Diff, NewOpenPort) {
-  ScanRecord a = Scan({Host("198.18.0.2", {Port("198.18.0.2", 22, kOpen), Port("198.18.0.2", 8080, kClosed)})});
+  ScanRecord a =
+      Scan({Host("198.18.0.2", {Port("198.18.0.2", 22, kOpen), Port("198.18.0.2", 8080, kClosed)})});
   ScanRecord b = Scan({Host("198.18.0.2", {Port("198.18.0.2", 22, kOpen), Port("198.18.0.2", 8080, kOpen)})});
   ScanDiff d = DiffScans(a, b);
   ASSERT_EQ(d.hosts.size(), 1u);
@@ -80,7 +81,7 @@ TEST(Diff, ClosedAndFilteredAndOtherStateChanges) {
   EXPECT_EQ(d.hosts[0].ports[0].kind, PortChangeKind::kClosed);  // 22 open -> closed
   EXPECT_EQ(d.hosts[0].ports[1].kind, PortChangeKind::kClosed);  // 80 open -> filtered
   EXPECT_EQ(d.hosts[0].ports[1].after->state, kFiltered);
-  EXPECT_EQ(d.hosts[0].ports[2].kind, PortChangeKind::kState);   // 81 closed -> filtered
+  EXPECT_EQ(d.hosts[0].ports[2].kind, PortChangeKind::kState);  // 81 closed -> filtered
   EXPECT_EQ(d.counts.ports_closed, 2u);
   EXPECT_EQ(d.counts.state_changes, 1u);
 }
@@ -111,10 +112,10 @@ TEST(Diff, HostsAppearAndVanish) {
   ScanRecord a = Scan({Host("198.18.0.2", {Port("198.18.0.2", 22, kOpen)}),
                        Host("198.18.0.3", {Port("198.18.0.3", 80, kOpen), Port("198.18.0.3", 81, kClosed)}),
                        Host("198.18.0.4", {}, HostStatus::kDown), Host("198.18.0.5", {}, HostStatus::kDown)});
-  ScanRecord b = Scan({Host("198.18.0.2", {Port("198.18.0.2", 22, kOpen)}),
-                       Host("198.18.0.3", {}, HostStatus::kDown),
-                       Host("198.18.0.4", {Port("198.18.0.4", 25, kOpen), Port("198.18.0.4", 26, kClosed)}),
-                       Host("198.18.0.5", {}, HostStatus::kDown)});
+  ScanRecord b =
+      Scan({Host("198.18.0.2", {Port("198.18.0.2", 22, kOpen)}), Host("198.18.0.3", {}, HostStatus::kDown),
+            Host("198.18.0.4", {Port("198.18.0.4", 25, kOpen), Port("198.18.0.4", 26, kClosed)}),
+            Host("198.18.0.5", {}, HostStatus::kDown)});
   ScanDiff d = DiffScans(a, b);
   ASSERT_EQ(d.hosts.size(), 2u);  // .2 unchanged and .5 down in both are left out
   EXPECT_EQ(d.hosts[0].addr, A("198.18.0.3"));
@@ -212,7 +213,8 @@ TEST(Diff, JsonDocument) {
 TEST(Diff, TextIsLineSafe) {
   // Service text comes from the network: a banner must not forge lines.
   ScanRecord a = Scan({Host("198.18.0.2", {})});
-  ScanRecord b = Scan({Host("198.18.0.2", {Svc(Port("198.18.0.2", 21, kOpen), "ftp", "evil\n+ 22/tcp", "1")})});
+  ScanRecord b =
+      Scan({Host("198.18.0.2", {Svc(Port("198.18.0.2", 21, kOpen), "ftp", "evil\n+ 22/tcp", "1")})});
   std::string text = DiffText(DiffScans(a, b), DiffSide{1, "", &a}, DiffSide{2, "", &b});
   EXPECT_EQ(text.find("\n+ 22/tcp"), std::string::npos) << text;
   EXPECT_NE(text.find("1 port opened."), std::string::npos) << text;

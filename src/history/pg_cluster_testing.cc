@@ -1,8 +1,11 @@
 #include "history/pg_cluster_testing.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <glob.h>
 #include <grp.h>
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -11,10 +14,6 @@
 #include <filesystem>
 #include <vector>
 
-#include <fmt/format.h>
-#include <gtest/gtest.h>
-#include <libpq-fe.h>
-
 namespace tj {
 namespace {
 
@@ -22,7 +21,8 @@ constexpr const char* kUser = "tojimari";  // the cluster's superuser (not a sys
 
 // Runs argv as the unprivileged `nobody`, in dir, output appended to log;
 // returns the exit status (-1 when it could not run).
-int RunAs(const passwd* pw, const std::string& dir, const std::vector<std::string>& argv, const std::string& log) {
+int RunAs(const passwd* pw, const std::string& dir, const std::vector<std::string>& argv,
+          const std::string& log) {
   pid_t pid = fork();
   if (pid < 0) return -1;
   if (pid == 0) {
@@ -103,14 +103,15 @@ PgCluster::PgCluster() {
     return;
   }
   const std::string log = dir_ + "/server.log";
-  if (RunAs(pw, dir_, {bin_ + "/initdb", "-D", dir_ + "/data", "-U", kUser, "-A", "trust", "-E", "UTF8",
-                       "--no-sync"},
+  if (RunAs(pw, dir_,
+            {bin_ + "/initdb", "-D", dir_ + "/data", "-U", kUser, "-A", "trust", "-E", "UTF8", "--no-sync"},
             log) != 0) {
     why_ = "initdb failed (see " + log + ")";
     return;
   }
   const std::string opts = fmt::format("-c listen_addresses='' -c unix_socket_directories='{}'", dir_);
-  if (RunAs(pw, dir_, {bin_ + "/pg_ctl", "-D", dir_ + "/data", "-l", log, "-w", "-t", "60", "-o", opts, "start"},
+  if (RunAs(pw, dir_,
+            {bin_ + "/pg_ctl", "-D", dir_ + "/data", "-l", log, "-w", "-t", "60", "-o", opts, "start"},
             log) != 0) {
     why_ = "pg_ctl start failed (see " + log + ")";
     return;
@@ -132,13 +133,15 @@ std::string PgCluster::NewDatabase() {
 }
 
 std::string PgCluster::DeadUrl() const {
-  return fmt::format("postgresql:///postgres?host={}/nowhere&user={}&connect_timeout=2", dir_.empty() ? "/tmp" : dir_, kUser);
+  return fmt::format("postgresql:///postgres?host={}/nowhere&user={}&connect_timeout=2",
+                     dir_.empty() ? "/tmp" : dir_, kUser);
 }
 
 void PgCluster::Stop() {
   if (ok_) {
     const passwd* pw = getpwnam("nobody");
-    if (pw) RunAs(pw, dir_, {bin_ + "/pg_ctl", "-D", dir_ + "/data", "-m", "fast", "-w", "stop"}, "/dev/null");
+    if (pw)
+      RunAs(pw, dir_, {bin_ + "/pg_ctl", "-D", dir_ + "/data", "-m", "fast", "-w", "stop"}, "/dev/null");
     ok_ = false;
   }
   if (!dir_.empty()) {

@@ -1,9 +1,8 @@
 // SqlDb over PostgreSQL (libpq): one history for a team whose scanners
 // report to one place. Parameters travel as text, typed by the server from
 // their context; results come back as text.
-#include <libpq-fe.h>
-
 #include <fmt/format.h>
+#include <libpq-fe.h>
 
 #include "history/sql_db.h"
 
@@ -30,8 +29,10 @@ std::string Number(std::string_view sql) {
   std::string out;
   int n = 0;
   for (char c : sql) {
-    if (c == '?') out += fmt::format("${}", ++n);
-    else out += c;
+    if (c == '?')
+      out += fmt::format("${}", ++n);
+    else
+      out += c;
   }
   return out;
 }
@@ -50,9 +51,12 @@ class PgDb : public SqlDb {
     for (size_t i = 0; i < params.size(); ++i) {
       const SqlValue& v = params[i];
       if (std::holds_alternative<std::nullptr_t>(v)) continue;
-      if (auto* n = std::get_if<int64_t>(&v)) text[i] = std::to_string(*n);
-      else if (auto* d = std::get_if<double>(&v)) text[i] = fmt::format("{}", *d);
-      else text[i] = std::get<std::string>(v);
+      if (auto* n = std::get_if<int64_t>(&v))
+        text[i] = std::to_string(*n);
+      else if (auto* d = std::get_if<double>(&v))
+        text[i] = fmt::format("{}", *d);
+      else
+        text[i] = std::get<std::string>(v);
       values[i] = text[i].c_str();
     }
     std::string numbered = Number(sql);

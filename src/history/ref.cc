@@ -1,9 +1,9 @@
 #include "history/ref.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <ctime>
-
-#include <fmt/format.h>
 
 namespace tj {
 namespace {
@@ -31,7 +31,8 @@ bool Expect(std::string_view s, size_t* pos, char c) {
 Result<HistoryRef> ParseTime(std::string_view s) {
   auto bad = [&] {
     return MakeError(fmt::format(
-        "\"{}\" is not a scan reference (an id, latest, latest~N, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z])", s));
+        "\"{}\" is not a scan reference (an id, latest, latest~N, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z])",
+        s));
   };
   std::tm tm{};
   size_t pos = 0;
@@ -80,7 +81,8 @@ Result<HistoryRef> ParseHistoryRef(std::string_view s) {
     std::string_view n = s.substr(7);
     auto [p, ec] = std::from_chars(n.data(), n.data() + n.size(), r.back);
     if (n.empty() || ec != std::errc() || p != n.data() + n.size() || r.back < 0)
-      return MakeError(fmt::format("\"{}\": latest~N needs a number N (latest~1 is the scan before the latest)", s));
+      return MakeError(
+          fmt::format("\"{}\": latest~N needs a number N (latest~1 is the scan before the latest)", s));
     return r;
   }
   if (!s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos) {

@@ -14,8 +14,8 @@ namespace tj {
 
 struct HistoryRef {
   enum class Kind { kId, kLatest, kTime } kind = Kind::kLatest;
-  int64_t id = 0;     // kId
-  int64_t back = 0;   // kLatest: how many scans before the latest
+  int64_t id = 0;    // kId
+  int64_t back = 0;  // kLatest: how many scans before the latest
   // kTime: the scan to take is the last one started at or before this
   // (a date alone means the last microsecond of that day).
   std::chrono::system_clock::time_point at;

@@ -48,8 +48,10 @@ TEST(HistoryRef, LocalTimeFollowsTz) {
   setenv("TZ", "Asia/Tokyo", 1);  // UTC+9, no daylight saving
   tzset();
   auto r = ParseHistoryRef("2026-11-20T19:00");
-  if (old) setenv("TZ", saved.c_str(), 1);
-  else unsetenv("TZ");
+  if (old)
+    setenv("TZ", saved.c_str(), 1);
+  else
+    unsetenv("TZ");
   tzset();
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(Us(r->at), 1795168800LL * 1000000);

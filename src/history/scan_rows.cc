@@ -1,11 +1,11 @@
 #include "history/scan_rows.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <map>
 #include <tuple>
-
-#include <fmt/format.h>
 
 #include "report/port_fold.h"
 
@@ -93,13 +93,30 @@ Status InsertPort(SqlDb* db, int64_t host_id, const PortResult& p) {
   const bool cert = sv && s.has_cert;
   auto svc = [&](const std::string& v) { return sv ? SqlValue{v} : SqlValue{nullptr}; };
   auto crt = [&](const std::string& v) { return cert ? SqlValue{v} : SqlValue{nullptr}; };
-  SqlValue params[] = {
-      host_id, Text(ProtoName(p.proto)), int64_t{p.port}, Text(StateName(p.state)), Text(ReasonName(p.reason)),
-      int64_t{p.reason_ttl}, p.reason_ip_set ? SqlValue{p.reason_ip.ToString()} : SqlValue{nullptr},
-      svc(s.method), svc(s.name), svc(s.product), svc(s.version), svc(s.extrainfo), svc(s.hostname),
-      svc(s.ostype), svc(s.devicetype), svc(s.tunnel), sv ? SqlValue{int64_t{s.conf}} : SqlValue{nullptr},
-      crt(s.cert.subject), crt(s.cert.issuer), crt(Join(s.cert.alt_names, '\n')), crt(s.cert.not_before),
-      crt(s.cert.not_after), crt(s.cert.sha256), crt(CertFlags(s.cert))};
+  SqlValue params[] = {host_id,
+                       Text(ProtoName(p.proto)),
+                       int64_t{p.port},
+                       Text(StateName(p.state)),
+                       Text(ReasonName(p.reason)),
+                       int64_t{p.reason_ttl},
+                       p.reason_ip_set ? SqlValue{p.reason_ip.ToString()} : SqlValue{nullptr},
+                       svc(s.method),
+                       svc(s.name),
+                       svc(s.product),
+                       svc(s.version),
+                       svc(s.extrainfo),
+                       svc(s.hostname),
+                       svc(s.ostype),
+                       svc(s.devicetype),
+                       svc(s.tunnel),
+                       sv ? SqlValue{int64_t{s.conf}} : SqlValue{nullptr},
+                       crt(s.cert.subject),
+                       crt(s.cert.issuer),
+                       crt(Join(s.cert.alt_names, '\n')),
+                       crt(s.cert.not_before),
+                       crt(s.cert.not_after),
+                       crt(s.cert.sha256),
+                       crt(CertFlags(s.cert))};
   auto r = db->Query(
       "INSERT INTO ports (host_id, proto, port, state, reason, ttl, reason_ip, svc_method, svc_name, "
       "svc_product, svc_version, svc_extrainfo, svc_hostname, svc_ostype, svc_devicetype, svc_tunnel, "
@@ -110,8 +127,14 @@ Status InsertPort(SqlDb* db, int64_t host_id, const PortResult& p) {
 }
 
 Status InsertHost(SqlDb* db, int64_t scan_id, int64_t seq, const HostResult& h) {
-  SqlValue params[] = {scan_id, seq, h.addr.ToString(), h.name, int64_t{h.name_from_ptr}, Text(StatusName(h.status)),
-                       Text(ReasonName(h.reason)), static_cast<int64_t>(h.latency.count())};
+  SqlValue params[] = {scan_id,
+                       seq,
+                       h.addr.ToString(),
+                       h.name,
+                       int64_t{h.name_from_ptr},
+                       Text(StatusName(h.status)),
+                       Text(ReasonName(h.reason)),
+                       static_cast<int64_t>(h.latency.count())};
   auto id = db->Query(
       "INSERT INTO hosts (scan_id, seq, addr, name, name_from_ptr, status, reason, latency_us) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -121,7 +144,7 @@ Status InsertHost(SqlDb* db, int64_t scan_id, int64_t seq, const HostResult& h) 
   const auto folds = ChooseFolds(h);
   for (const auto& [key, ports] : folds) {
     const auto& [proto, state, reason, ttl] = key;
-    SqlValue f[] = {host_id, Text(ProtoName(proto)), Text(StateName(state)), Text(ReasonName(reason)),
+    SqlValue f[] = {host_id,      Text(ProtoName(proto)), Text(StateName(state)), Text(ReasonName(reason)),
                     int64_t{ttl}, PortRanges(ports)};
     if (auto r = db->Query("INSERT INTO port_folds (host_id, proto, state, reason, ttl, ports) "
                            "VALUES (?, ?, ?, ?, ?, ?)",
@@ -181,13 +204,15 @@ PortResult PortFromRow(const Address& addr, const SqlRow& r) {
 Status SelectHosts(SqlDb* db, int64_t scan_id, ScanRecord* rec) {
   SqlValue id[] = {scan_id};
   auto hosts = db->Query(
-      "SELECT id, addr, name, name_from_ptr, status, reason, latency_us FROM hosts WHERE scan_id = ? ORDER BY seq",
+      "SELECT id, addr, name, name_from_ptr, status, reason, latency_us FROM hosts WHERE scan_id = ? ORDER "
+      "BY seq",
       id);
   if (!hosts) return hosts.error();
   for (const SqlRow& r : *hosts) {
     HostResult h;
     auto addr = Address::Parse(Str(r[1]));
-    if (!addr) return MakeError(fmt::format("history database: scan {} has a bad address \"{}\"", scan_id, Str(r[1])));
+    if (!addr)
+      return MakeError(fmt::format("history database: scan {} has a bad address \"{}\"", scan_id, Str(r[1])));
     h.addr = *addr;
     h.name = Str(r[2]);
     h.name_from_ptr = Int(r[3]) != 0;
@@ -203,7 +228,8 @@ Status SelectHosts(SqlDb* db, int64_t scan_id, ScanRecord* rec) {
         host_id);
     if (!ports) return ports.error();
     for (const SqlRow& pr : *ports) h.ports.push_back(PortFromRow(h.addr, pr));
-    auto folds = db->Query("SELECT proto, state, reason, ttl, ports FROM port_folds WHERE host_id = ?", host_id);
+    auto folds =
+        db->Query("SELECT proto, state, reason, ttl, ports FROM port_folds WHERE host_id = ?", host_id);
     if (!folds) return folds.error();
     for (const SqlRow& fr : *folds) {
       PortResult p;
@@ -231,8 +257,8 @@ int64_t ToMicros(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<microseconds>(t.time_since_epoch()).count();
 }
 std::chrono::system_clock::time_point FromMicros(int64_t us) {
-  return std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
-      microseconds(us)));
+  return std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(microseconds(us)));
 }
 
 Result<int64_t> InsertScan(SqlDb* db, const ScanRecord& scan, std::string_view kind) {
@@ -243,23 +269,37 @@ Result<int64_t> InsertScan(SqlDb* db, const ScanRecord& scan, std::string_view k
   const ScanInfo& i = scan.info;
   const RunSummary& s = scan.summary;
   const int64_t started = ToMicros(i.start);
-  SqlValue params[] = {
-      Text(kind), started, started + static_cast<int64_t>(s.elapsed_seconds * 1e6), scan.scanner, i.version,
-      i.args, i.scan_type, static_cast<int64_t>(i.tcp_ports), i.tcp_services, static_cast<int64_t>(i.udp_ports),
-      i.udp_services,
-      static_cast<int64_t>(s.hosts_up), static_cast<int64_t>(s.hosts_total),
-      static_cast<int64_t>(s.skipped_reserved), static_cast<int64_t>(s.excluded), s.elapsed_seconds,
-      int64_t{s.interrupted}, open, static_cast<int64_t>(scan.unsupported_ports)};
+  SqlValue params[] = {Text(kind),
+                       started,
+                       started + static_cast<int64_t>(s.elapsed_seconds * 1e6),
+                       scan.scanner,
+                       i.version,
+                       i.args,
+                       i.scan_type,
+                       static_cast<int64_t>(i.tcp_ports),
+                       i.tcp_services,
+                       static_cast<int64_t>(i.udp_ports),
+                       i.udp_services,
+                       static_cast<int64_t>(s.hosts_up),
+                       static_cast<int64_t>(s.hosts_total),
+                       static_cast<int64_t>(s.skipped_reserved),
+                       static_cast<int64_t>(s.excluded),
+                       s.elapsed_seconds,
+                       int64_t{s.interrupted},
+                       open,
+                       static_cast<int64_t>(scan.unsupported_ports)};
   auto id = db->Query(
       "INSERT INTO scans (kind, started_us, finished_us, scanner, version, args, scan_type, tcp_ports, "
       "tcp_services, udp_ports, udp_services, hosts_up, hosts_total, skipped_reserved, excluded, elapsed, "
-      "interrupted, open_ports, unsupported_ports) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "interrupted, open_ports, unsupported_ports) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?, ?, ?) "
       "RETURNING id",
       params);
   if (!id) return id.error();
   const int64_t scan_id = Int(id->at(0).at(0));
   for (size_t n = 0; n < scan.hosts.size(); ++n)
-    if (Status st = InsertHost(db, scan_id, static_cast<int64_t>(n), scan.hosts[n]); !st.ok()) return Error{st.message()};
+    if (Status st = InsertHost(db, scan_id, static_cast<int64_t>(n), scan.hosts[n]); !st.ok())
+      return Error{st.message()};
   return scan_id;
 }
 
@@ -267,7 +307,8 @@ Result<ScanRecord> SelectScan(SqlDb* db, int64_t id) {
   SqlValue p[] = {id};
   auto rows = db->Query(
       "SELECT scanner, version, args, started_us, scan_type, tcp_ports, tcp_services, hosts_up, hosts_total, "
-      "skipped_reserved, excluded, elapsed, interrupted, udp_ports, udp_services, unsupported_ports FROM scans WHERE id = ?",
+      "skipped_reserved, excluded, elapsed, interrupted, udp_ports, udp_services, unsupported_ports FROM "
+      "scans WHERE id = ?",
       p);
   if (!rows) return rows.error();
   if (rows->empty()) return MakeError(fmt::format("no scan {} in the history ({})", id, db->name()));

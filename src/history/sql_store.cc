@@ -1,10 +1,9 @@
 // Store over a SqlDb: the same statements for SQLite and PostgreSQL.
+#include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <charconv>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 #include "history/ref.h"
 #include "history/scan_rows.h"
@@ -144,9 +143,10 @@ class SqlStore : public Store {
     int64_t total = 0;
     for (const auto& [sev, n] : a.by_severity) total += n;
     SqlValue p[] = {scan_id, a.policy_path, a.policy_name, a.findings_json, total};
-    if (auto r = db_->Query("INSERT INTO audits (scan_id, policy_path, policy_name, findings, findings_total) "
-                            "VALUES (?, ?, ?, ?, ?)",
-                            p);
+    if (auto r =
+            db_->Query("INSERT INTO audits (scan_id, policy_path, policy_name, findings, findings_total) "
+                       "VALUES (?, ?, ?, ?, ?)",
+                       p);
         !r)
       return r.error();
     for (const auto& [sev, n] : a.by_severity) {
@@ -186,12 +186,15 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& url, const OpenOpt
     db = OpenPostgres(url);
   } else {
     std::string path = url;
-    if (path.starts_with("sqlite://")) path = path.substr(9);
-    else if (path.starts_with("sqlite:")) path = path.substr(7);
+    if (path.starts_with("sqlite://"))
+      path = path.substr(9);
+    else if (path.starts_with("sqlite:"))
+      path = path.substr(7);
     else if (size_t s = path.find("://"); s != std::string::npos && path.find('/') > s)
-      return MakeError(fmt::format("history database \"{}\": unknown kind (use a file path, sqlite:PATH or "
-                                   "postgresql://...)",
-                                   url.substr(0, s + 3)));
+      return MakeError(
+          fmt::format("history database \"{}\": unknown kind (use a file path, sqlite:PATH or "
+                      "postgresql://...)",
+                      url.substr(0, s + 3)));
     if (path.empty()) return MakeError("history database: empty path");
     if (opts.create && url == DefaultDbUrl()) {
       if (Status s = MakeDirs(path.substr(0, path.rfind('/'))); !s.ok()) return Error{s.message()};

@@ -2,14 +2,13 @@
 // WAL journal with synchronous=FULL: a committed scan survives a crash or
 // kill -9 of the writer (and a power cut); a scan being written when that
 // happens is rolled back on the next open, never half stored.
-#include <sqlite3.h>
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <map>
-
-#include <fmt/format.h>
 
 #include "history/sql_db.h"
 
@@ -33,9 +32,12 @@ class SqliteDb : public SqlDb {
     for (size_t i = 0; i < params.size(); ++i) {
       int idx = static_cast<int>(i) + 1;
       const SqlValue& v = params[i];
-      if (std::holds_alternative<std::nullptr_t>(v)) sqlite3_bind_null(st, idx);
-      else if (auto* n = std::get_if<int64_t>(&v)) sqlite3_bind_int64(st, idx, *n);
-      else if (auto* d = std::get_if<double>(&v)) sqlite3_bind_double(st, idx, *d);
+      if (std::holds_alternative<std::nullptr_t>(v))
+        sqlite3_bind_null(st, idx);
+      else if (auto* n = std::get_if<int64_t>(&v))
+        sqlite3_bind_int64(st, idx, *n);
+      else if (auto* d = std::get_if<double>(&v))
+        sqlite3_bind_double(st, idx, *d);
       else {
         const auto& s = std::get<std::string>(v);
         sqlite3_bind_text(st, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
@@ -73,7 +75,9 @@ class SqliteDb : public SqlDb {
     if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
 
-  Error Fail() const { return MakeError(fmt::format("history database \"{}\": {}", name_, sqlite3_errmsg(db_))); }
+  Error Fail() const {
+    return MakeError(fmt::format("history database \"{}\": {}", name_, sqlite3_errmsg(db_)));
+  }
 
  private:
   // Statements are prepared once and kept: a scan stores many rows with the
@@ -120,7 +124,8 @@ Result<std::unique_ptr<SqlDb>> OpenSqlite(const std::string& path, bool create) 
   if (!mode) return mode.error();
   if (mode->empty() || mode->front().front() != "wal")
     return MakeError(fmt::format("history database \"{}\": cannot use a write-ahead log", path));
-  if (Status s = db->Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"); !s.ok()) return Error{s.message()};
+  if (Status s = db->Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"); !s.ok())
+    return Error{s.message()};
   return std::unique_ptr<SqlDb>(std::move(db));
 }
 

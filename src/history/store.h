@@ -47,10 +47,10 @@ struct ListFilter {
 
 // What an audit concluded about a stored scan (kind "audit").
 struct AuditSummary {
-  std::string policy_path;   // the file as given
-  std::string policy_name;   // the policy's own name, if it has one
-  std::string findings_json; // the findings as one JSON document (the audit's format; must be valid JSON:
-                             // PostgreSQL stores it as JSONB)
+  std::string policy_path;    // the file as given
+  std::string policy_name;    // the policy's own name, if it has one
+  std::string findings_json;  // the findings as one JSON document (the audit's format; must be valid JSON:
+                              // PostgreSQL stores it as JSONB)
   std::map<std::string, int64_t> by_severity;  // "high" -> 2 ...
 };
 

@@ -4,6 +4,7 @@
 // when CI=true.
 #include "history/store.h"
 
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,8 +12,6 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-
-#include <gtest/gtest.h>
 
 #include "history/pg_cluster_testing.h"
 #include "history/sql_db.h"
@@ -142,10 +141,11 @@ void ExpectSamePort(const PortResult& a, const PortResult& b) {
                      x.method, x.conf, x.has_cert),
             std::tie(y.name, y.product, y.version, y.extrainfo, y.hostname, y.ostype, y.devicetype, y.tunnel,
                      y.method, y.conf, y.has_cert));
-  EXPECT_EQ(std::tie(x.cert.subject, x.cert.issuer, x.cert.alt_names, x.cert.not_before, x.cert.not_after,
-                     x.cert.sha256, x.cert.self_signed, x.cert.expired, x.cert.expires_soon, x.cert.not_yet_valid),
-            std::tie(y.cert.subject, y.cert.issuer, y.cert.alt_names, y.cert.not_before, y.cert.not_after,
-                     y.cert.sha256, y.cert.self_signed, y.cert.expired, y.cert.expires_soon, y.cert.not_yet_valid));
+  EXPECT_EQ(
+      std::tie(x.cert.subject, x.cert.issuer, x.cert.alt_names, x.cert.not_before, x.cert.not_after,
+               x.cert.sha256, x.cert.self_signed, x.cert.expired, x.cert.expires_soon, x.cert.not_yet_valid),
+      std::tie(y.cert.subject, y.cert.issuer, y.cert.alt_names, y.cert.not_before, y.cert.not_after,
+               y.cert.sha256, y.cert.self_signed, y.cert.expired, y.cert.expires_soon, y.cert.not_yet_valid));
 }
 
 void ExpectSameScan(const ScanRecord& a, const ScanRecord& b) {

@@ -5,13 +5,13 @@
 // unusable databases (no lab needed for those).
 //
 // Needs root for the lab, like lab_test.cc.
-#include <fstream>
-#include <set>
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <filesystem>
-
-#include <gtest/gtest.h>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "lab.h"
 #include "lab_fixture.h"
@@ -114,7 +114,8 @@ TEST_F(HistoryLabTest, NmapXmlAgainstAStoredScan) {
     GTEST_SKIP() << "nmap is not installed (scripts/deps.sh --bench)";
   }
   const std::string xml = P("nmap.xml");
-  RunResult n = lab_->RunInScanner({"nmap", "-sS", "-n", "-Pn", "-p", ports_, "-oX", xml, kTarget}, seconds(120));
+  RunResult n =
+      lab_->RunInScanner({"nmap", "-sS", "-n", "-Pn", "-p", ports_, "-oX", xml, kTarget}, seconds(120));
   ASSERT_EQ(n.exit_code, 0) << n.out << n.err;
   StoredScan();
   RunResult d = Tj({"diff", "--db", db_, xml, "latest"});
@@ -129,7 +130,8 @@ TEST_F(HistoryLabTest, NmapXmlAgainstAStoredScan) {
   json j = json::parse(d.out);
   EXPECT_EQ(j["before"]["file"], xml);
   EXPECT_EQ(j["before"]["scanner"], "nmap");
-  for (auto& [k, v] : j["counts"].items()) EXPECT_EQ(v.get<int>(), k == "ports_opened" ? 1 : 0) << k << " " << d.out;
+  for (auto& [k, v] : j["counts"].items())
+    EXPECT_EQ(v.get<int>(), k == "ports_opened" ? 1 : 0) << k << " " << d.out;
   ASSERT_EQ(j["hosts"].size(), 1u);
   ASSERT_EQ(j["hosts"][0]["ports"].size(), 1u);
   const json& port = j["hosts"][0]["ports"][0];
@@ -152,9 +154,16 @@ TEST_F(HistoryLabTest, InterruptedScanIsStoredAndMarked) {
   if (NotReady()) return;
   std::string ports = std::to_string(lab_->spare().lo) + "-" + std::to_string(lab_->spare().lo + 299);
   for (int p : lab_->open_tcp()) ports += "," + std::to_string(p);
-  RunResult r = lab_->RunInScanner({"timeout", "--preserve-status", "-s", "INT", "1.5", ScannerBin(), "-sT", "-p",
-                                    ports, "-n", "-Pn", "--max-rate", "100", "--resume-file", P("r.resume"), "-oJ",
-                                    P("i.json"), "--db", db_, kTarget},
+  RunResult r = lab_->RunInScanner({"timeout",     "--preserve-status",
+                                    "-s",          "INT",
+                                    "1.5",         ScannerBin(),
+                                    "-sT",         "-p",
+                                    ports,         "-n",
+                                    "-Pn",         "--max-rate",
+                                    "100",         "--resume-file",
+                                    P("r.resume"), "-oJ",
+                                    P("i.json"),   "--db",
+                                    db_,           kTarget},
                                    seconds(60));
   ASSERT_EQ(r.exit_code, 130) << r.out << r.err;
   EXPECT_NE(r.err.find("Stored as scan 1"), std::string::npos) << r.err;
