@@ -30,11 +30,17 @@ int RunScanTo(const std::vector<std::string>& args, const CommandContext& ctx, c
 // `tojimari resume FILE`: finishes the scan an interrupted run saved.
 int RunResume(const std::vector<std::string>& args, const CommandContext& ctx);
 int RunCheck(const std::vector<std::string>& args, const CommandContext& ctx);
+// `tojimari history`: the stored scans (history/store.h).
+int RunHistory(const std::vector<std::string>& args, const CommandContext& ctx);
+// `tojimari diff A [B]`: 0 no change, 1 changes, 2 could not compare.
+int RunDiff(const std::vector<std::string>& args, const CommandContext& ctx);
 
 // Help texts.
 std::string MainHelp();
 std::string ScanHelp();
 std::string CheckHelp();
+std::string HistoryHelp();
+std::string DiffHelp();
 // The subcommand names, for "did you mean".
 std::vector<std::string_view> CommandNames();
 

@@ -12,6 +12,8 @@ std::string MainHelp() {
       "Usage: tojimari [scan] [options] TARGET...     scan ports (nmap's options)\n"
       "       tojimari check [options] HOST:PORT...   is this port open? (exit 0 when all are)\n"
       "       tojimari resume FILE                    finish a scan that was interrupted\n"
+      "       tojimari history [--db URL]             the scans stored with --store\n"
+      "       tojimari diff A [B]                     what changed between two scans (exit 1 if anything)\n"
       "       tojimari help [COMMAND]                 help on a command\n"
       "       tojimari version\n"
       "\n"
@@ -20,6 +22,7 @@ std::string MainHelp() {
       "  tojimari -sT -p- --open -n 2001:db8::10\n"
       "  tojimari -sn 198.18.0.0/24                  which hosts are up (no port scan)\n"
       "  tojimari check --wait 30s db.internal:5432\n"
+      "  tojimari -p 1-1000 --store 198.18.0.0/24 && tojimari diff latest~1 latest\n"
       "\n"
       "Scan only what you own or are allowed to scan.\n"
       "'tojimari help scan' lists every scan option.\n",
@@ -38,6 +41,6 @@ std::string ScanHelp() {
          ParamsHelp(ScanParams());
 }
 
-std::vector<std::string_view> CommandNames() { return {"scan", "check", "resume", "help", "version"}; }
+std::vector<std::string_view> CommandNames() { return {"scan", "check", "resume", "history", "diff", "help", "version"}; }
 
 }  // namespace tj

@@ -61,6 +61,8 @@ struct ScanOptions {
   std::string service_db;                  // --service-db FILE: probes instead of the built-in ones
   Duration stats_every{0};                 // --stats-every: progress lines when stderr is no terminal
   std::string resume_file = "tojimari.resume";  // --resume-file: where an interrupted scan saves its state
+  bool store = false;                      // --store: save the scan in the history (history/store.h)
+  std::string db;                          // --db URL: the history; empty: DefaultDbUrl()
   bool help = false;                       // -h, --help
   bool version = false;                    // -V, --version
 };

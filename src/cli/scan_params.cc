@@ -55,6 +55,7 @@ constexpr SV kTech = "Scan techniques and discovery";
 constexpr SV kTiming = "Timing and performance";
 constexpr SV kOutput = "Output";
 constexpr SV kVersion = "Service and version detection";
+constexpr SV kHistory = "History";
 
 constexpr P kTable[] = {
     {"-p", ArgKind::kAttached, "PORTS", kPorts,
@@ -225,6 +226,10 @@ constexpr P kTable[] = {
      }},
     {"--resume-file", ArgKind::kValue, "FILE", kOutput, "where an interrupted scan saves its state",
      [](O& o, SV v) { o.resume_file = v; return Status::Ok(); }},
+    {"--store", ArgKind::kFlag, "", kHistory, "store the scan in the history (tojimari history, diff)",
+     [](O& o, SV) { o.store = true; return Status::Ok(); }},
+    {"--db", ArgKind::kValue, "URL", kHistory, "the history (implies --store): a file, sqlite:PATH, postgresql://...",
+     [](O& o, SV v) { o.db = v; o.store = true; return Status::Ok(); }},
     {"-h", ArgKind::kFlag, "", kOutput, "this help",
      [](O& o, SV) { o.help = true; return Status::Ok(); }},
     {"--help", ArgKind::kFlag, "", kOutput, "",
