@@ -30,11 +30,14 @@ int RunScanTo(const std::vector<std::string>& args, const CommandContext& ctx, c
 // `tojimari resume FILE`: finishes the scan an interrupted run saved.
 int RunResume(const std::vector<std::string>& args, const CommandContext& ctx);
 int RunCheck(const std::vector<std::string>& args, const CommandContext& ctx);
+// `tojimari audit --policy FILE`: 0 no finding, 1 findings, 2 could not run.
+int RunAudit(const std::vector<std::string>& args, const CommandContext& ctx);
 
 // Help texts.
 std::string MainHelp();
 std::string ScanHelp();
 std::string CheckHelp();
+std::string AuditHelp();
 // The subcommand names, for "did you mean".
 std::vector<std::string_view> CommandNames();
 

@@ -11,6 +11,7 @@ std::string MainHelp() {
       "\n"
       "Usage: tojimari [scan] [options] TARGET...     scan ports (nmap's options)\n"
       "       tojimari check [options] HOST:PORT...   is this port open? (exit 0 when all are)\n"
+      "       tojimari audit --policy FILE            compare the network with its policy\n"
       "       tojimari resume FILE                    finish a scan that was interrupted\n"
       "       tojimari help [COMMAND]                 help on a command\n"
       "       tojimari version\n"
@@ -34,6 +35,6 @@ std::string ScanHelp() {
          ParamsHelp(ScanParams());
 }
 
-std::vector<std::string_view> CommandNames() { return {"scan", "check", "resume", "help", "version"}; }
+std::vector<std::string_view> CommandNames() { return {"scan", "check", "audit", "resume", "help", "version"}; }
 
 }  // namespace tj
