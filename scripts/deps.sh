@@ -18,6 +18,7 @@ packages=(
   time                                      # /usr/bin/time: peak memory of the breadth test
   libpcre2-dev                              # -sV: the signatures are PCRE2 regular expressions
   libssl-dev openssl                        # -sV: TLS handshakes and certificates; test certificates
+  libtoml11-dev                             # audit: policy files and the risk knowledge base (TOML, errors with lines)
   python3                                   # -sV lab: the hostile servers
   tmux                                      # progress lab test: a real terminal for the live line
 )
