@@ -60,6 +60,45 @@ std::string SyntaxMessage(const std::string& what, int* line_no = nullptr) {
   return first;
 }
 
+// toml11 parses arrays, inline tables and dotted keys recursively, so a
+// hostile file of nested brackets or a key of many dots would overflow the
+// stack. A policy nests a few levels;
+// refuse deep nesting before toml11 sees it. Brackets inside strings and
+// comments do not count.
+constexpr int kMaxNesting = 32;
+
+Status CheckNesting(std::string_view t, const std::string& path) {
+  int depth = 0, line = 1, dots = 0;
+  for (size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (c == '\n') {
+      ++line;
+      dots = 0;
+    } else if (c == '.') {
+      // Dotted keys (a.b.c = 1, [a.b.c]) nest tables recursively too.
+      if (++dots > kMaxNesting)
+        return MakeError(fmt::format("{}:{}: keys nest deeper than {} levels", path, line, kMaxNesting));
+    } else if (c == '#') {
+      while (i + 1 < t.size() && t[i + 1] != '\n') ++i;
+    } else if (c == '"' || c == '\'') {
+      bool multi = t.substr(i, 3) == std::string(3, c);
+      std::string_view close = multi ? std::string_view(c == '"' ? "\"\"\"" : "\'\'\'") : t.substr(i, 1);
+      size_t j = i + (multi ? 3 : 1);
+      for (; j < t.size() && t.substr(j, close.size()) != close; ++j) {
+        if (t[j] == '\\' && c == '"' && j + 1 < t.size()) ++j;  // only basic strings escape
+        if (t[j] == '\n') ++line;
+      }
+      i = std::min(t.size(), j + close.size()) - 1;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxNesting)
+        return MakeError(fmt::format("{}:{}: arrays and tables nest deeper than {} levels", path, line, kMaxNesting));
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return Status::Ok();
+}
+
 class Reader {
  public:
   explicit Reader(const std::string& path) : path_(path) {}
@@ -342,6 +381,7 @@ class Reader {
 Result<Policy> ParsePolicy(std::string_view text, const std::string& path) {
   if (text.size() > kMaxPolicyBytes)
     return MakeError(fmt::format("{}: a policy file is at most {} bytes", path, kMaxPolicyBytes));
+  if (Status s = CheckNesting(text, path); !s) return Error{s.message()};
   toml::value root;
   try {
     std::istringstream in{std::string(text)};

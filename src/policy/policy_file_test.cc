@@ -186,3 +186,25 @@ TEST(PolicyFile, MissingPartsAndFiles) {
 
 }  // namespace
 }  // namespace tj
+
+namespace tj {
+namespace {
+
+TEST(PolicyFile, DeepNestingIsRefusedNotACrash) {
+  // toml11 recurses on nesting; these would overflow the stack.
+  EXPECT_EQ(ErrorOf("name = \"x\"\na = " + std::string(100000, '[')),
+            "p.toml:2: arrays and tables nest deeper than 32 levels");
+  std::string inline_tables;
+  for (int i = 0; i < 50000; ++i) inline_tables += "{b=";
+  EXPECT_EQ(ErrorOf("a = " + inline_tables), "p.toml:1: arrays and tables nest deeper than 32 levels");
+  std::string dotted = "a";
+  for (int i = 0; i < 50000; ++i) dotted += ".a";
+  EXPECT_EQ(ErrorOf("\n[" + dotted + "]\n"), "p.toml:2: keys nest deeper than 32 levels");
+  // Brackets and dots inside strings and comments are text.
+  EXPECT_EQ(ErrorOf("name = \"" + std::string(100, '[') + "\" # " + std::string(100, '{') +
+                    "\nscope = ['" + std::string(100, '.') + "']\n"),
+            "p.toml:2: scope: \"" + std::string(100, '.') + "\" is not a network (write it as 198.18.0.0/15 or 2001:2::/48)");
+}
+
+}  // namespace
+}  // namespace tj
