@@ -3,8 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=$1
-# ccache keys on paths relative to the tree, so worktrees share hits.
-export CCACHE_BASEDIR=$PWD
 shift
 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" > /dev/null
 cmake --build "$dir" -j2

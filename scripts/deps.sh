@@ -30,6 +30,10 @@ zoo=(
   vsftpd postfix dovecot-imapd dovecot-pop3d dnsmasq mosquitto stunnel4
 )
 packages+=("${zoo[@]}")
+# The -sU lab's UDP servers (tests/lab/udp_zoo.sh), started the same way;
+# dnsmasq and memcached above serve UDP too.
+udp_zoo=(snmpd chrony rpcbind)
+packages+=("${udp_zoo[@]}")
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(nmap masscan zmap)             # the peers the benchmarks compare against
 fi
@@ -64,7 +68,7 @@ if ((${#missing[@]})); then
   # disable them (and stop any that started anyway).
   if [[ -d /run/systemd/system ]]; then
     for unit in ssh nginx apache2 lighttpd mariadb postgresql redis-server memcached vsftpd \
-                postfix dovecot dnsmasq mosquitto stunnel4; do
+                postfix dovecot dnsmasq mosquitto stunnel4 snmpd chrony rpcbind rpcbind.socket; do
       systemctl disable --now "$unit" >/dev/null 2>&1 || true
     done
   fi

@@ -58,14 +58,35 @@ Status BuildTargets(const ScanOptions& o, TargetList* list) {
   return Status::Ok();
 }
 
-Result<std::vector<uint16_t>> BuildPorts(const ScanOptions& o, const ServiceTable& services) {
-  if (!o.ports.empty() && o.top_ports)
-    return MakeError("-p and --top-ports/-F cannot be combined");
-  if (o.ports.empty()) return services.TopPorts(Proto::kTcp, o.top_ports ? o.top_ports : 1000);
+struct ScanPorts {
+  std::vector<uint16_t> tcp, udp;
+};
+
+// The TCP and UDP ports to scan. As in nmap: -sU alone scans UDP only; a
+// spec without T:/U: applies to every protocol scanned; the default is the
+// top 1000 ports of each protocol scanned.
+Result<ScanPorts> BuildPorts(const ScanOptions& o, const ServiceTable& services) {
+  if (!o.ports.empty() && o.top_ports) return MakeError("-p and --top-ports/-F cannot be combined");
+  const bool tcp = !o.udp_scan || !o.technique.empty();
+  const bool udp = o.udp_scan;
+  ScanPorts out;
+  if (o.ports.empty()) {
+    const size_t n = o.top_ports ? o.top_ports : 1000;
+    if (tcp) out.tcp = services.TopPorts(Proto::kTcp, n);
+    if (udp) out.udp = services.TopPorts(Proto::kUdp, n);
+    return out;
+  }
   auto spec = ParsePortSpec(o.ports, services);
   if (!spec) return spec.error();
-  if (spec->tcp.empty()) return MakeError(fmt::format("port spec \"{}\" names no TCP port", o.ports));
-  return spec->tcp.ToVector();
+  if (tcp) out.tcp = spec->tcp.ToVector();
+  if (udp) out.udp = spec->udp.ToVector();
+  if (tcp && out.tcp.empty() && !udp) return MakeError(fmt::format("port spec \"{}\" names no TCP port", o.ports));
+  if (udp && out.udp.empty() && !tcp)
+    return MakeError(fmt::format("port spec \"{}\" names no UDP port (U:53 or a plain list)", o.ports));
+  if (out.tcp.empty() && out.udp.empty()) return MakeError(fmt::format("port spec \"{}\" names no port to scan", o.ports));
+  if (!spec->udp.empty() && !udp && spec->tcp.size() != spec->udp.size())
+    return MakeError(fmt::format("port spec \"{}\" names UDP ports: add -sU to scan them", o.ports));
+  return out;
 }
 
 // Fans results out to every writer; remembers the first write error so the
@@ -98,10 +119,17 @@ struct Carried {
 Carried CarryOver(const ResumeState& r, size_t ports_per_host) {
   Carried c;
   for (const HostResult& h : r.hosts) {
+    if (h.ports.size() >= ports_per_host) {
+      c.complete.push_back(h);
+      continue;
+    }
+    // A half-done host keeps its TCP ports; its UDP ports are asked again
+    // (a UDP verdict leans on the whole host's rounds).
+    HostResult kept = h;
+    std::erase_if(kept.ports, [](const PortResult& p) { return p.proto != Proto::kTcp; });
     auto& d = c.decided[h.addr];
-    for (const PortResult& p : h.ports) d.push_back(p.port);
-    if (h.ports.size() >= ports_per_host) c.complete.push_back(h);
-    else c.partial.emplace(h.addr, h);
+    for (const PortResult& p : kept.ports) d.push_back(p.port);
+    c.partial.emplace(h.addr, std::move(kept));
   }
   return c;
 }
@@ -110,8 +138,9 @@ void MergeCarried(Carried* c, HostResult* h) {
   auto it = c->partial.find(h->addr);
   if (it == c->partial.end()) return;
   h->ports.insert(h->ports.end(), it->second.ports.begin(), it->second.ports.end());
-  std::sort(h->ports.begin(), h->ports.end(),
-            [](const PortResult& a, const PortResult& b) { return a.port < b.port; });
+  std::sort(h->ports.begin(), h->ports.end(), [](const PortResult& a, const PortResult& b) {
+    return std::pair(a.proto, a.port) < std::pair(b.proto, b.port);
+  });
   c->partial.erase(it);
 }
 
@@ -225,8 +254,10 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   info.args = ctx.argv_line;
   info.start = std::chrono::system_clock::now();
   info.scan_type = engine->type;
-  info.tcp_ports = ports->size();
-  info.tcp_services = PortRanges(*ports);
+  info.tcp_ports = ports->tcp.size();
+  info.tcp_services = PortRanges(ports->tcp);
+  info.udp_ports = ports->udp.size();
+  info.udp_services = PortRanges(ports->udp);
   info.show_reason = o.show_reason;
   info.open_only = o.open_only;
   info.verbose = o.verbose;
@@ -238,7 +269,9 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
 
   ScanRequest req;
   req.targets = &targets;
-  req.tcp_ports = *ports;
+  req.tcp_ports = ports->tcp;
+  req.udp_ports = ports->udp;
+  req.udp_scan = engine->udp_scan;
   req.skip_discovery = o.skip_discovery;
   req.scan = engine->scan;
   req.max_group_hosts = engine->max_group_hosts;
@@ -250,7 +283,7 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   Carried carried;
   std::vector<HostResult> reported;  // everything decided, for a resume file
   if (resume) {
-    carried = CarryOver(*resume, ports->size());
+    carried = CarryOver(*resume, ports->tcp.size() + ports->udp.size());
     req.start_index = resume->start_index;
     req.decided = &carried.decided;
     for (const HostResult& h : carried.complete) {
@@ -258,7 +291,7 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
       reported.push_back(h);
     }
   }
-  out.progress.total = targets.size() * ports->size();
+  out.progress.total = targets.size() * (ports->tcp.size() + ports->udp.size());
   for (const auto& [addr, d] : carried.decided) out.progress.done += d.size();
   auto t0 = std::chrono::steady_clock::now();
   std::optional<ProgressReporter> progress;

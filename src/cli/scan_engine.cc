@@ -1,10 +1,13 @@
 #include "cli/scan_engine.h"
 
+#include <ifaddrs.h>
+
 #include <charconv>
 #include <fmt/format.h>
 
 #include "engine/connect_engine.h"
 #include "engine/raw_engine.h"
+#include "engine/udp_engine.h"
 #include "net/privileges.h"
 #include "net/route.h"
 
@@ -26,6 +29,51 @@ Result<Shard> ParseShard(const std::string& text, uint64_t seed) {
   s.index = i - 1;
   s.count = n;
   return s;
+}
+
+// -S: literal addresses, ranges and prefixes ("198.18.0.10-17"), each of
+// them an address of this machine: the answers must come back here.
+Result<std::vector<Address>> ParseSources(const std::vector<std::string>& items) {
+  std::vector<Address> out;
+  for (const std::string& item : items) {
+    TargetList list;
+    Resolver literal_only = [&](std::string_view, FamilyChoice) -> Result<std::vector<Address>> {
+      return MakeError(fmt::format("-S \"{}\": give addresses, not names", item));
+    };
+    if (Status s = list.Add(item, FamilyChoice::kV4, literal_only); !s.ok())
+      return MakeError(fmt::format("-S: {}", s.message()));
+    if (list.size() > 256) return MakeError(fmt::format("-S \"{}\": more than 256 addresses", item));
+    for (uint64_t i = 0; i < list.size(); ++i)
+      if (auto a = list.Get(i)) out.push_back(*a);
+  }
+  ifaddrs* ifs = nullptr;
+  if (!out.empty() && getifaddrs(&ifs) == 0) {
+    for (const Address& a : out) {
+      bool mine = false;
+      for (ifaddrs* i = ifs; i && !mine; i = i->ifa_next) {
+        if (!i->ifa_addr) continue;
+        auto local = Address::FromSockaddr(i->ifa_addr);
+        mine = local && *local == a;
+      }
+      if (!mine) {
+        freeifaddrs(ifs);
+        return MakeError(fmt::format("-S {}: not an address of this machine (answers could not come back)",
+                                     a.ToString()));
+      }
+    }
+    freeifaddrs(ifs);
+  }
+  return out;
+}
+
+// Raw packets sent on loopback are not answered, so raw scans cannot see
+// this machine. The route sample that is local, if any.
+std::optional<std::pair<Address, std::string>> LocalTarget(const TargetList& targets) {
+  for (const Address& a : targets.RouteSamples()) {
+    auto route = LookupRoute(a);
+    if (route && route->loopback) return std::make_pair(a, route->ifname);
+  }
+  return std::nullopt;
 }
 
 ChosenEngine ConnectChoice(const Timing& timing, const ScanOptions& o, const std::atomic<bool>* stop,
@@ -50,72 +98,119 @@ ChosenEngine ConnectChoice(const Timing& timing, const ScanOptions& o, const std
 
 }  // namespace
 
+namespace {
+
+std::string RawStatsLine(const RawEngine& e) {
+  const RawStats& s = e.stats();
+  return fmt::format(
+      "Probes: {} sent ({} retransmitted) in {} passes, {} answered, {} foreign replies, {} ring drops, "
+      "{} frames dropped by the parser; rate now {:.0f}/s",
+      s.sent, s.retransmits, s.passes, s.answers, s.foreign, s.ring_drops,
+      s.parse.truncated + s.parse.malformed + s.parse.bad_quote, e.rate());
+}
+
+const char kRawHint[] = "run as root or give the binary cap_net_raw (setcap cap_net_raw,cap_net_admin+ep tojimari)";
+
+}  // namespace
+
 Result<ChosenEngine> ChooseEngine(const ScanOptions& o, const TargetList& targets, const Timing& timing,
                                   const std::atomic<bool>* stop, std::atomic<uint64_t>* probes,
                                   std::vector<std::string>* notices) {
   const bool privileged = HaveRawPrivileges();
+  const bool want_tcp = !o.udp_scan || !o.technique.empty();
+  auto sources = ParseSources(o.sources);
+  if (!sources) return sources.error();
+  const auto local = LocalTarget(targets);
+  if (o.udp_scan) {
+    if (!privileged) return MakeError(fmt::format("-sU needs raw sockets: {}", kRawHint));
+    if (local)
+      return MakeError(fmt::format("-sU cannot scan the local machine ({} is reached through {}): raw packets "
+                                   "on loopback are not answered", local->first.ToString(), local->second));
+  }
   std::string tech = o.technique.empty() ? (privileged ? "-sS" : "-sT") : o.technique;
   if (tech != "-sT" && !privileged) {
-    if (tech != "-sS")
-      return MakeError(fmt::format("{} needs raw sockets: run as root or give the binary "
-                                   "cap_net_raw (setcap cap_net_raw,cap_net_admin+ep tojimari)", tech));
+    if (tech != "-sS") return MakeError(fmt::format("{} needs raw sockets: {}", tech, kRawHint));
     notices->push_back("SYN scan (-sS) needs CAP_NET_RAW; falling back to a connect scan (-sT)");
     tech = "-sT";
   }
   // Frames sent on the loopback interface through a packet socket are not
   // answered by the kernel, so raw scans cannot see the local machine; nmap
   // makes the same switch.
-  if (tech != "-sT") {
-    for (const Address& a : targets.RouteSamples()) {
-      auto route = LookupRoute(a);
-      if (!route || !route->loopback) continue;
-      if (tech != "-sS")
-        return MakeError(fmt::format("{} cannot scan the local machine ({} is reached through {}): use -sT",
-                                     tech, a.ToString(), route->ifname));
-      if (!o.technique.empty())
-        notices->push_back(fmt::format("{} is this machine: raw packets do not work on loopback, using a "
-                                       "connect scan (-sT)", a.ToString()));
-      tech = "-sT";
-      break;
-    }
+  if (want_tcp && tech != "-sT" && local) {
+    if (tech != "-sS")
+      return MakeError(fmt::format("{} cannot scan the local machine ({} is reached through {}): use -sT",
+                                   tech, local->first.ToString(), local->second));
+    if (!o.technique.empty())
+      notices->push_back(fmt::format("{} is this machine: raw packets do not work on loopback, using a "
+                                     "connect scan (-sT)", local->first.ToString()));
+    tech = "-sT";
   }
-  if (tech == "-sT") {
-    if (!o.shard.empty()) return MakeError("--shard works with the raw scans (-sS, -sF, ...), not -sT");
-    return ConnectChoice(timing, o, stop, probes);
-  }
-  const TechniqueInfo* info = FindTechnique(tech);
-  RawOptions ro;
-  ro.timing = timing;
-  ro.seed = o.seed;
-  ro.stop = stop;
-  ro.probes_sent = probes;
-  if (!o.shard.empty()) {
-    auto shard = ParseShard(o.shard, o.seed);
-    if (!shard) return shard.error();
-    ro.shard = *shard;
-  }
-  auto opened = RawEngine::Open(ro, info->make(), targets.RouteSamples());
-  if (!opened) return opened.error();
-  std::shared_ptr<RawEngine> engine = std::move(*opened);
-  // Everything privileged is open: give the privileges up before the first
-  // packet is read.
-  auto dropped = DropPrivileges();
-  if (!dropped) return dropped.error();
-  if (o.verbose) notices->push_back("Privileges dropped: " + *dropped);
+  if (!o.shard.empty() && (o.udp_scan || tech == "-sT"))
+    return MakeError("--shard works with the raw TCP scans (-sS, -sF, ...), not -sT or -sU");
   ChosenEngine c;
-  c.type = std::string(info->name);
-  c.max_group_hosts = 1 << 20;
-  c.probes_per_group = 1 << 21;
-  c.scan = [engine](const std::vector<HostJob>& jobs, ResultSink* sink) { return engine->Run(jobs, sink); };
-  c.stats = [engine] {
-    const RawStats& s = engine->stats();
-    return fmt::format(
-        "Probes: {} sent ({} retransmitted) in {} passes, {} answered, {} foreign replies, {} ring drops, "
-        "{} frames dropped by the parser; rate now {:.0f}/s",
-        s.sent, s.retransmits, s.passes, s.answers, s.foreign, s.ring_drops,
-        s.parse.truncated + s.parse.malformed + s.parse.bad_quote, engine->rate());
+  std::vector<std::function<std::string()>> stats;
+  std::vector<std::shared_ptr<void>> keep;
+  bool raw = false;
+  if (want_tcp && tech == "-sT") {
+    c = ConnectChoice(timing, o, stop, probes);
+    stats.push_back(c.stats);
+    keep.push_back(c.keep);
+  } else if (want_tcp) {
+    const TechniqueInfo* info = FindTechnique(tech);
+    RawOptions ro;
+    ro.timing = timing;
+    ro.seed = o.seed;
+    ro.stop = stop;
+    ro.probes_sent = probes;
+    ro.sources = *sources;
+    if (!o.shard.empty()) {
+      auto shard = ParseShard(o.shard, o.seed);
+      if (!shard) return shard.error();
+      ro.shard = *shard;
+    }
+    auto opened = RawEngine::Open(ro, info->make(), targets.RouteSamples());
+    if (!opened) return opened.error();
+    std::shared_ptr<RawEngine> engine = std::move(*opened);
+    c.type = std::string(info->name);
+    c.max_group_hosts = 1 << 20;
+    c.probes_per_group = 1 << 21;
+    c.scan = [engine](const std::vector<HostJob>& jobs, ResultSink* sink) { return engine->Run(jobs, sink); };
+    stats.push_back([engine] { return RawStatsLine(*engine); });
+    keep.push_back(engine);
+    raw = true;
+  }
+  if (o.udp_scan) {
+    UdpOptions uo;
+    uo.timing = timing;
+    uo.fast = o.udp_fast;
+    uo.sources = *sources;
+    uo.stop = stop;
+    uo.probes_sent = probes;
+    auto opened = UdpEngine::Open(uo, targets.RouteSamples());
+    if (!opened) return opened.error();
+    std::shared_ptr<UdpEngine> engine = std::move(*opened);
+    c.udp_scan = [engine](const std::vector<HostJob>& jobs, ResultSink* sink) { return engine->Run(jobs, sink); };
+    if (!want_tcp) c.type = "udp";
+    // Every host of a group is probed at once; the ICMP limit is per host,
+    // so groups need not be small, only bounded in memory.
+    c.max_group_hosts = std::min<size_t>(c.max_group_hosts, 4096);
+    stats.push_back([engine] { return engine->Summary(); });
+    keep.push_back(engine);
+    raw = true;
+  }
+  if (raw) {
+    // Everything privileged is open: give the privileges up before the
+    // first packet is read.
+    auto dropped = DropPrivileges();
+    if (!dropped) return dropped.error();
+    if (o.verbose) notices->push_back("Privileges dropped: " + *dropped);
+  }
+  c.stats = [stats] {
+    std::string line;
+    for (const auto& f : stats) line += (line.empty() ? "" : "\n") + f();
+    return line;
   };
-  c.keep = engine;
+  c.keep = std::make_shared<std::vector<std::shared_ptr<void>>>(std::move(keep));
   return c;
 }
 

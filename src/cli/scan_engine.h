@@ -1,6 +1,7 @@
-// Picks and opens the port-scan engine for `tojimari scan`: the raw engine
-// for -sS/-sF/-sN/-sX/-sA/-sW (opened while privileged, then privileges are
-// dropped), or the connect engine for -sT and for unprivileged users.
+// Picks and opens the port-scan engines for `tojimari scan`: the raw engine
+// for -sS/-sF/-sN/-sX/-sA/-sW, or the connect engine for -sT and for
+// unprivileged users; and the UDP engine for -sU. Raw engines are opened
+// while privileged, then privileges are dropped.
 #pragma once
 
 #include <atomic>
@@ -16,8 +17,9 @@
 namespace tj {
 
 struct ChosenEngine {
-  PortScanner scan;
-  std::string type;                     // "connect", "syn", ...
+  PortScanner scan;                     // the TCP scan; empty with -sU alone
+  PortScanner udp_scan;                 // -sU; empty otherwise
+  std::string type;                     // "connect", "syn", ...; "udp" with -sU alone
   size_t max_group_hosts = 4096;
   size_t probes_per_group = 65536;
   std::function<std::string()> stats;   // one line of engine counters, for -v

@@ -23,6 +23,9 @@ struct ScanOptions {
   int top_ports = 0;                       // --top-ports N, -F (100); 0 means not given
   std::string technique;                   // -sT, -sS, -sF, -sN, -sX, -sA, -sW; empty: -sS when
                                            // privileged, else -sT
+  bool udp_scan = false;                   // -sU (with or without a TCP technique)
+  bool udp_fast = false;                   // --udp-fast: closed|filtered instead of waiting out ICMP limits
+  std::vector<std::string> sources;        // -S: our source addresses (items of the comma lists)
   std::string shard;                       // --shard I/N: this machine's part of the scan
   bool skip_discovery = false;             // -Pn
   bool no_dns = false;                     // -n: no reverse lookups

@@ -39,6 +39,10 @@ enum class Reason : uint8_t {
   kUserSet,       // "user-set": -Pn made the host up without evidence
   kEchoReply,
   kArpResponse,
+  // -sU fast mode: no reply while the host was rate-limiting its ICMP
+  // errors, so closed (its port-unreachable suppressed) cannot be told from
+  // filtered. Not one of nmap's reasons: nmap has no such mode.
+  kIcmpRateLimit,
 };
 
 // A decided port state with the reason for it.

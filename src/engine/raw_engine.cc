@@ -36,54 +36,24 @@ RateController MakeRate(const Timing& t) {
 }
 }  // namespace
 
-RawEngine::RawEngine(const RawOptions& opts, std::unique_ptr<TcpProbe> probe)
-    : opts_(opts), probe_(std::move(probe)), key_(CookieKey::Random()), rate_(MakeRate(opts.timing)) {
+RawEngine::RawEngine(const RawOptions& opts, std::unique_ptr<TcpProbe> probe, LinkSet links)
+    : opts_(opts), probe_(std::move(probe)), key_(CookieKey::Random()), rate_(MakeRate(opts.timing)),
+      links_(std::move(links)) {
   if (!opts_.seed) opts_.seed = std::random_device{}() | uint64_t{std::random_device{}()} << 32;
   // Source ports in the upper ephemeral range, one per pass; a random base
   // keeps two concurrent scans from reading each other's replies as foreign.
   sport_base_ = static_cast<uint16_t>(40000 + std::random_device{}() % 20000);
 }
 
-RawLink* RawEngine::LinkFor(const RouteInfo& r) {
-  for (RawLink& l : links_)
-    if (l.route.ifindex == r.ifindex && l.route.src.family() == r.src.family()) return &l;
-  return nullptr;
-}
-
-Status RawEngine::AddLink(const Address& sample) {
-  auto route = LookupRoute(sample);
-  if (!route) return route.error();
-  if (LinkFor(*route)) return Status::Ok();
-  RawLink link;
-  link.route = *route;
-  const std::string src = route->src.ToString();
-  std::string filter = route->src.is_v4() ? fmt::format("dst host {} and (tcp or icmp)", src)
-                                          : fmt::format("dst host {} and (tcp or icmp6)", src);
-  // 16 MiB of ring holds about 100,000 replies: a quarter second at the
-  // fastest this engine sends, while the receive thread reads continuously.
-  auto rx = CaptureRing::Open(route->ifindex, filter, 16u << 20);
-  if (!rx) return rx.error();
-  link.rx = std::move(*rx);
-  // One sender per core, up to two: the receive thread needs a core too.
-  size_t senders = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 2);
-  for (size_t i = 0; i < senders; ++i) {
-    auto tx = PacketSender::Open(route->ifindex);
-    if (!tx) return tx.error();
-    link.tx.push_back(std::move(*tx));
-  }
-  links_.push_back(std::move(link));
-  return Status::Ok();
-}
-
 Result<std::unique_ptr<RawEngine>> RawEngine::Open(const RawOptions& opts, std::unique_ptr<TcpProbe> probe,
                                                    const std::vector<Address>& route_samples) {
-  std::unique_ptr<RawEngine> e(new RawEngine(opts, std::move(probe)));
-  auto routes = RouteCache::Load();
-  if (!routes) return routes.error();
-  e->routes_ = std::move(*routes);
-  for (const Address& a : route_samples)
-    if (Status s = e->AddLink(a); !s.ok()) return Error{s.message()};
-  return e;
+  auto links = LinkSet::Open(route_samples, opts.sources, [](const RouteInfo& r) {
+    const std::string src = r.src.ToString();
+    return r.src.is_v4() ? fmt::format("dst host {} and (tcp or icmp)", src)
+                         : fmt::format("dst host {} and (tcp or icmp6)", src);
+  });
+  if (!links) return links.error();
+  return std::unique_ptr<RawEngine>(new RawEngine(opts, std::move(probe), std::move(*links)));
 }
 
 Result<std::vector<HostOutcome>> RawEngine::Run(const std::vector<HostJob>& jobs, ResultSink* sink) {
@@ -100,27 +70,16 @@ Result<std::vector<HostOutcome>> RawEngine::Run(const std::vector<HostJob>& jobs
   std::vector<size_t> unreachable;
   for (size_t i = 0; i < jobs.size(); ++i) {
     out[i].addr = jobs[i].addr;
-    auto route = routes_.Lookup(jobs[i].addr);
-    if (!route) return route.error();
-    RawLink* link = LinkFor(*route);
-    if (!link)
-      return MakeError(fmt::format("{} is reached through {}, which was not opened when the scan started",
-                                   jobs[i].addr.ToString(), route->ifname));
-    Address hop = route->gateway.value_or(jobs[i].addr);
-    auto mac = next_hop_macs_.find(hop);
-    if (mac == next_hop_macs_.end()) {
-      auto m = ResolveNextHop(*route, jobs[i].addr, std::chrono::milliseconds(1000));
-      mac = next_hop_macs_.emplace(hop, m ? *m : MacAddr{}).first;
-      if (!m && !route->loopback) unreachable_hops_.insert(hop);
-    }
-    if (unreachable_hops_.count(hop)) {
+    auto path = links_.PathTo(jobs[i].addr);
+    if (!path) return path.error();
+    if (!*path) {
       unreachable.push_back(i);
       continue;
     }
     if (jobs[i].ports.empty()) continue;
-    Batch& b = batches[{static_cast<size_t>(link - links_.data()), jobs[i].ports}];
+    Batch& b = batches[{(*path)->link, jobs[i].ports}];
     b.jobs.push_back(i);
-    b.hosts.push_back({jobs[i].addr, mac->second});
+    b.hosts.push_back({jobs[i].addr, (*path)->next_hop});
   }
   for (size_t i : unreachable) {
     Verdict v = probe_->OnSilence();
@@ -146,7 +105,7 @@ Result<std::vector<HostOutcome>> RawEngine::Run(const std::vector<HostJob>& jobs
     p.stop = opts_.stop;
     p.rate = &rate_;
     p.probes_sent = opts_.probes_sent;
-    auto r = RunRaw(links_[key.first], p, batch.hosts, key.second, sink, &stats_);
+    auto r = RunRaw(links_.links()[key.first], p, batch.hosts, key.second, sink, &stats_);
     if (!r) return r.error();
     for (size_t k = 0; k < batch.jobs.size(); ++k) out[batch.jobs[k]] = std::move((*r)[k]);
   }

@@ -8,13 +8,11 @@
 
 #include <atomic>
 #include <memory>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "engine/connect_engine.h"
+#include "engine/link_set.h"
 #include "engine/raw_run.h"
-#include "net/route_cache.h"
 
 namespace tj {
 
@@ -24,6 +22,7 @@ struct RawOptions {
   Shard shard;         // --shard: this machine's part of every host group
   const std::atomic<bool>* stop = nullptr;
   std::atomic<uint64_t>* probes_sent = nullptr;  // progress: incremented as probes go out, if set
+  std::vector<Address> sources;  // -S: our address per family (the first of each), else the route's
 };
 
 class RawEngine {
@@ -40,19 +39,14 @@ class RawEngine {
   double rate() const { return rate_.rate(); }
 
  private:
-  RawEngine(const RawOptions& opts, std::unique_ptr<TcpProbe> probe);
-  Status AddLink(const Address& sample);
-  RawLink* LinkFor(const RouteInfo& r);
+  RawEngine(const RawOptions& opts, std::unique_ptr<TcpProbe> probe, LinkSet links);
 
   RawOptions opts_;
   std::unique_ptr<TcpProbe> probe_;
   CookieKey key_;
   RateController rate_;
   uint16_t sport_base_;
-  std::vector<RawLink> links_;
-  RouteCache routes_;
-  std::unordered_map<Address, MacAddr, AddressHash> next_hop_macs_;
-  std::unordered_set<Address, AddressHash> unreachable_hops_;  // no ARP/NDP answer
+  LinkSet links_;
   RawStats stats_;
 };
 

@@ -67,20 +67,41 @@ Status ScanGroup(const ScanRequest& req, const std::vector<Address>& group,
                  ScanTotals* totals) {
   auto disc = Discover(req, group, totals);
   if (!disc) return disc.error();
-  std::vector<HostJob> jobs;
+  std::vector<HostJob> jobs, udp_jobs;
   std::vector<size_t> index;
   for (size_t i = 0; i < group.size(); ++i) {
     if (!disc->up[i]) continue;
     auto left = PortsLeft(req, group[i]);
-    if (left.empty() && req.decided) continue;  // a resumed scan had decided all of them
+    if (left.empty() && req.udp_ports.empty() && req.decided) continue;  // a resumed scan had decided all
     jobs.push_back({group[i], std::move(left)});
+    udp_jobs.push_back({group[i], req.udp_ports});
     index.push_back(i);
   }
   if (jobs.empty() || Stopped(req)) return Status::Ok();
-  auto r = req.scan(jobs, ports);
-  if (!r) return r.error();
+  std::vector<HostOutcome> outcomes(jobs.size());
+  for (size_t j = 0; j < jobs.size(); ++j) outcomes[j].addr = jobs[j].addr;
+  // TCP first, then UDP: each engine's results are appended per host, and
+  // hosts keep their ports sorted by (protocol, port).
+  auto merge = [&](const PortScanner& scan, const std::vector<HostJob>& js) -> Status {
+    if (!scan || Stopped(req)) return Status::Ok();
+    auto r = scan(js, ports);
+    if (!r) return r.error();
+    for (size_t j = 0; j < js.size(); ++j) {
+      HostOutcome& into = outcomes[j];
+      HostOutcome& o = (*r)[j];
+      if (o.up && !into.up) into.up = true, into.up_reason = o.up_reason;
+      into.timed_out |= o.timed_out;
+      if (!into.latency.count()) into.latency = o.latency;
+      into.ports.insert(into.ports.end(), o.ports.begin(), o.ports.end());
+    }
+    return Status::Ok();
+  };
+  if (!req.tcp_ports.empty() || req.decided)
+    if (Status s = merge(req.scan, jobs); !s.ok()) return s;
+  if (!req.udp_ports.empty())
+    if (Status s = merge(req.udp_scan, udp_jobs); !s.ok()) return s;
   for (size_t j = 0; j < jobs.size(); ++j) {
-    HostOutcome& o = (*r)[j];
+    HostOutcome& o = outcomes[j];
     size_t i = index[j];
     if (Stopped(req) && o.ports.empty()) continue;  // interrupted before any of its ports was decided
     HostResult h;
@@ -101,7 +122,7 @@ Status ScanGroup(const ScanRequest& req, const std::vector<Address>& group,
 Result<ScanTotals> RunScan(const ScanRequest& req, ResultSink* ports, const HostCallback& on_host) {
   ScanTotals totals;
   const TargetList& targets = *req.targets;
-  const size_t per_host = std::max<size_t>(1, req.tcp_ports.size());
+  const size_t per_host = std::max<size_t>(1, req.tcp_ports.size() + req.udp_ports.size());
   const size_t group_size = std::clamp<size_t>(req.probes_per_group / per_host, 1, req.max_group_hosts);
   std::vector<Address> group;
   std::vector<std::string> names;

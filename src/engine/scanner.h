@@ -20,16 +20,19 @@ namespace tj {
 using PortScanner = std::function<Result<std::vector<HostOutcome>>(const std::vector<HostJob>&, ResultSink*)>;
 
 struct ScanRequest {
-  PortScanner scan;                     // the port scan of one host group
+  PortScanner scan;                     // the TCP port scan of one host group
+  PortScanner udp_scan;                 // the UDP one (-sU), run after it
   const TargetList* targets = nullptr;
   std::vector<uint16_t> tcp_ports;
+  std::vector<uint16_t> udp_ports;
   bool skip_discovery = false;          // -Pn: treat every host as up
   ConnectOptions connect;               // timing and stop flag, also for host discovery
   size_t probes_per_group = 65536;      // host group size is this / ports per host,
   size_t max_group_hosts = 4096;        // but at most this many hosts
   // Resuming: target indices below start_index were finished by the run
-  // that was interrupted, and `decided` holds the ports it had already
-  // decided for hosts of its last group; neither is probed again.
+  // that was interrupted, and `decided` holds the TCP ports it had already
+  // decided for hosts of its last group; neither is probed again (UDP
+  // ports of such a host are asked again).
   uint64_t start_index = 0;
   const std::unordered_map<Address, std::vector<uint16_t>, AddressHash>* decided = nullptr;
 };

@@ -129,12 +129,14 @@ Drop ReadQuote(Bytes q, bool v6, Reply::Quoted* out) {
     if (ihl < kIpv4Len || ihl > q.size()) return Drop::kBadQuote;
     if (Load16(&q[6]) & 0x1fff) return Drop::kBadQuote;  // a later fragment quotes no ports
     out->proto = q[9];
+    out->tag = Load16(&q[4]);
     out->src = Address::V4(Load32(&q[12]));
     out->dst = Address::V4(Load32(&q[16]));
     transport = q.subspan(ihl);
   } else {
     if (q.size() < kIpv6Len || q[0] >> 4 != 6) return Drop::kBadQuote;
     out->proto = q[6];
+    out->tag = Load32(&q[0]) & 0xfffff;
     out->src = V6At(&q[8]);
     out->dst = V6At(&q[24]);
     transport = q.subspan(kIpv6Len);
@@ -275,6 +277,48 @@ size_t TcpTemplate::Fill(uint8_t* out, const Address& dst, uint16_t sport, uint1
       tcp_sum_ + dst_sum + sport + dport + (seq >> 16) + (seq & 0xffff) + (ack >> 16) + (ack & 0xffff);
   wire::Store16(tcp + 16, wire::ChecksumFinish(sum));
   return len_;
+}
+
+size_t BuildUdpFrame(uint8_t* out, size_t cap, const UdpFrameParams& p, std::span<const uint8_t> payload) {
+  const bool v6 = !p.src.is_v4();
+  const size_t ip_len = v6 ? kIpv6Len : kIpv4Len;
+  const size_t udp_len = kUdpLen + payload.size();
+  const size_t len = kEthLen + ip_len + udp_len;
+  if (len > cap || p.dst.is_v4() == v6) return 0;
+  std::memset(out, 0, kEthLen + ip_len + kUdpLen);
+  std::memcpy(out, p.dst_mac.b.data(), 6);
+  std::memcpy(out + 6, p.src_mac.b.data(), 6);
+  wire::Store16(out + 12, v6 ? kEtherIpv6 : kEtherIpv4);
+  uint8_t* ip = out + kEthLen;
+  if (v6) {
+    wire::Store32(ip, 0x60000000u | (p.tag & 0xfffff));
+    wire::Store16(ip + 4, static_cast<uint16_t>(udp_len));
+    ip[6] = kProtoUdp;
+    ip[7] = p.ttl;
+    std::memcpy(ip + 8, p.src.bytes().data(), 16);
+    std::memcpy(ip + 24, p.dst.bytes().data(), 16);
+  } else {
+    ip[0] = 0x45;
+    wire::Store16(ip + 2, static_cast<uint16_t>(ip_len + udp_len));
+    wire::Store16(ip + 4, static_cast<uint16_t>(p.tag));
+    wire::Store16(ip + 6, 0x4000);  // don't fragment
+    ip[8] = p.ttl;
+    ip[9] = kProtoUdp;
+    std::memcpy(ip + 12, p.src.bytes().data(), 4);
+    std::memcpy(ip + 16, p.dst.bytes().data(), 4);
+    wire::Store16(ip + 10, wire::ChecksumFinish(wire::ChecksumAdd(ip, kIpv4Len)));
+  }
+  uint8_t* udp = ip + ip_len;
+  wire::Store16(udp, p.sport);
+  wire::Store16(udp + 2, p.dport);
+  wire::Store16(udp + 4, static_cast<uint16_t>(udp_len));
+  if (!payload.empty()) std::memcpy(udp + kUdpLen, payload.data(), payload.size());
+  uint32_t sum = wire::ChecksumAdd(p.src.bytes().data(), v6 ? 16 : 4);
+  sum = wire::ChecksumAdd(p.dst.bytes().data(), v6 ? 16 : 4, sum);
+  sum += kProtoUdp + static_cast<uint32_t>(udp_len);
+  uint16_t csum = wire::ChecksumFinish(wire::ChecksumAdd(udp, udp_len, sum));
+  wire::Store16(udp + 6, csum ? csum : 0xffff);  // RFC 768: a computed 0 is sent as all ones
+  return len;
 }
 
 // Checksums are not verified. AF_PACKET sees frames before the IP and TCP

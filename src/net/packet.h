@@ -55,6 +55,20 @@ class TcpTemplate {
   uint32_t ip_sum_ = 0;   // IPv4 header partial checksum with the ID and destination zero
 };
 
+// One UDP probe frame (-sU), built whole: UDP probes are few (ports x
+// hosts, resent only as ICMP rate limits allow), and payloads differ in
+// length, so a patched template would save nothing.
+struct UdpFrameParams {
+  MacAddr src_mac, dst_mac;
+  Address src, dst;    // same family
+  uint16_t sport = 0, dport = 0;
+  uint32_t tag = 0;    // IPv4 ID (low 16 bits) or IPv6 flow label (low 20 bits): ICMP errors quote it
+  uint8_t ttl = 64;
+};
+constexpr size_t kMaxUdpFrame = 14 + 40 + 8 + 1400;
+// Writes the frame into out and returns its length, 0 when it does not fit.
+size_t BuildUdpFrame(uint8_t* out, size_t cap, const UdpFrameParams& p, std::span<const uint8_t> payload);
+
 // What a captured frame says, when it is one the engine can use.
 struct Reply {
   enum class Kind : uint8_t { kTcp, kUdp, kIcmpError, kIcmpEchoReply };
@@ -75,6 +89,7 @@ struct Reply {
     uint8_t proto = 0;     // 6 TCP, 17 UDP
     uint16_t sport = 0, dport = 0;
     uint32_t seq = 0;      // TCP only
+    uint32_t tag = 0;      // the quoted IPv4 ID or IPv6 flow label (see UdpFrameParams)
   } quoted;
 };
 

@@ -85,6 +85,11 @@ Status JsonWriter::Begin(const ScanInfo& info) {
                                  {"protocol", "tcp"},
                                  {"num_services", info.tcp_ports},
                                  {"services", info.tcp_services}});
+  if (info.udp_ports > 0)
+    head["scan_info"].push_back({{"type", "udp"},
+                                 {"protocol", "udp"},
+                                 {"num_services", info.udp_ports},
+                                 {"services", info.udp_services}});
   // The header is an object left open: hosts follow as they complete.
   std::string text = Dump(head);
   text.pop_back();  // the closing brace

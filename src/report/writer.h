@@ -26,6 +26,8 @@ struct ScanInfo {
   std::string scan_type;      // "connect", "syn", "fin", "null", "xmas", "ack", "window" (nmap's names)
   size_t tcp_ports = 0;       // ports per host
   std::string tcp_services;   // the TCP ports as ranges, "1-1000,8080" (see PortRanges)
+  size_t udp_ports = 0;       // -sU: UDP ports per host
+  std::string udp_services;
   int debugging = 0;          // nmap's -d level; tojimari has none yet, reports say 0
   bool show_reason = false;   // --reason
   bool open_only = false;     // --open

@@ -56,6 +56,9 @@ Status XmlWriter::Begin(const ScanInfo& info) {
   if (info.tcp_ports > 0)
     x += fmt::format("<scaninfo type=\"{}\" protocol=\"tcp\" numservices=\"{}\" services=\"{}\"/>\n",
                      XmlEscape(info.scan_type), info.tcp_ports, XmlEscape(info.tcp_services));
+  if (info.udp_ports > 0)
+    x += fmt::format("<scaninfo type=\"udp\" protocol=\"udp\" numservices=\"{}\" services=\"{}\"/>\n",
+                     info.udp_ports, XmlEscape(info.udp_services));
   x += fmt::format("<verbose level=\"{}\"/>\n<debugging level=\"{}\"/>\n", info.verbose, info.debugging);
   return Put(x);
 }

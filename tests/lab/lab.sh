@@ -5,7 +5,7 @@
 #
 #   lab.sh up NAME [--loss PCT] [--loss-probe PCT] [--loss-reply PCT]
 #                  [--delay MS] [--ports P,P,...] [--listen-bin PATH]
-#                  [--delay-bin PATH] [--anyip] [--owner PID]
+#                  [--delay-bin PATH] [--anyip] [--sources N] [--owner PID]
 #       Builds the lab and prints its facts as KEY=VALUE lines (eval-able).
 #       --delay: holds every packet reaching the target for MS milliseconds
 #         (lab_delay on an NFQUEUE, since this kernel has no netem), so the
@@ -13,6 +13,8 @@
 #         bench/README.md) packets queue up and wait longer; none is lost.
 #         --delay-bin defaults to lab_delay beside the listener binary, or
 #         $LAB_DELAY_BIN.
+#       --sources N: N more scanner addresses (198.18.0.10.. and 2001:2::10..)
+#         for -S: the target's ICMP rate limit is per scanner address.
 #       --owner: the process the lab belongs to, for sweep.
 #   lab.sh down NAME          Tears it down; safe to repeat.
 #   lab.sh env NAME           Prints the facts again.
@@ -44,6 +46,7 @@ LAB_TARGET_IP6=2001:2::2
 LAB_DROP_TCP=40000-41999     # nftables drop: filtered, no-response
 LAB_REJECT_TCP=42000-42499   # nftables reject admin-prohibited (ICMP rate-limited)
 LAB_SPARE_TCP=50000-50999    # always closed; tests start their own listeners here
+LAB_DROP_UDP=40000-40019     # nftables drop for UDP: open|filtered (nothing else listens on UDP)
 # Listeners cover both ends of the port space and both edges of the filtered
 # ranges (39999, 42500), where off-by-one errors in a scanner show first.
 LAB_FIXED_TCP="1 21 22 25 53 80 110 143 443 993 3306 5432 6379 8080 8443 27017 33080 39999 42500 60000 65535"
@@ -96,6 +99,11 @@ _lab_net() {  # namespaces, veth, addresses, routes
   _lab_must ip -n "$LAB_SCANNER_NS" addr add "$LAB_SCANNER_IP6/64" dev "$LAB_SCANNER_IF" nodad
   _lab_must ip -n "$LAB_TARGET_NS" addr add "$LAB_TARGET_IP4/24" dev "$LAB_TARGET_IF"
   _lab_must ip -n "$LAB_TARGET_NS" addr add "$LAB_TARGET_IP6/64" dev "$LAB_TARGET_IF" nodad
+  local i
+  for ((i = 0; i < LAB_SOURCES; i++)); do
+    _lab_must ip -n "$LAB_SCANNER_NS" addr add "198.18.0.$((10 + i))/24" dev "$LAB_SCANNER_IF"
+    _lab_must ip -n "$LAB_SCANNER_NS" addr add "2001:2::$((10 + i))/64" dev "$LAB_SCANNER_IF" nodad
+  done
   _lab_must ip -n "$LAB_SCANNER_NS" link set "$LAB_SCANNER_IF" up
   _lab_must ip -n "$LAB_TARGET_NS" link set "$LAB_TARGET_IF" up
   # Tools that want a gateway find one, and every stray packet dies in the
@@ -120,6 +128,7 @@ table inet tjlab {
     type filter hook input priority 0; policy accept;
     tcp dport $LAB_DROP_TCP drop
     tcp dport $LAB_REJECT_TCP reject with icmpx type admin-prohibited
+    udp dport $LAB_DROP_UDP drop
   }
 }
 # Counts what a scan sends (lab.sh probes), whatever its destination and
@@ -239,6 +248,9 @@ LAB_OPEN_TCP=$open
 LAB_DROP_TCP=$LAB_DROP_TCP
 LAB_REJECT_TCP=$LAB_REJECT_TCP
 LAB_SPARE_TCP=$LAB_SPARE_TCP
+LAB_DROP_UDP=$LAB_DROP_UDP
+LAB_SOURCES4=$( ((LAB_SOURCES)) && echo "198.18.0.10-$((9 + LAB_SOURCES))")
+LAB_SOURCES6=$(for ((i = 0; i < LAB_SOURCES; i++)); do echo "2001:2::$((10 + i))"; done | paste -sd,)
 LAB_LOSS_PROBE=$LAB_LOSS_PROBE
 LAB_LOSS_REPLY=$LAB_LOSS_REPLY
 LAB_DELAY_MS=$LAB_DELAY_MS
@@ -248,7 +260,7 @@ EOF
 }
 
 _lab_parse_up_opts() {
-  LAB_LOSS_PROBE=0 LAB_LOSS_REPLY=0 LAB_ANYIP=0 LAB_OPEN="" LAB_OWNER="" LAB_DELAY_MS=0
+  LAB_LOSS_PROBE=0 LAB_LOSS_REPLY=0 LAB_ANYIP=0 LAB_OPEN="" LAB_OWNER="" LAB_DELAY_MS=0 LAB_SOURCES=0
   LAB_LISTEN_BIN=${LAB_LISTEN_BIN:-} LAB_DELAY_BIN=${LAB_DELAY_BIN:-}
   while (($#)); do
     case $1 in
@@ -260,6 +272,7 @@ _lab_parse_up_opts() {
       --delay) LAB_DELAY_MS=$2; shift 2 ;;
       --delay-bin) LAB_DELAY_BIN=$2; shift 2 ;;
       --anyip) LAB_ANYIP=1; shift ;;
+      --sources) LAB_SOURCES=$2; shift 2 ;;
       --owner) LAB_OWNER=$2; shift 2 ;;
       *) _lab_die "unknown option '$1'"; return 1 ;;
     esac
@@ -270,6 +283,7 @@ _lab_parse_up_opts() {
     { _lab_die "no listener binary: pass --listen-bin or set LAB_LISTEN_BIN (got '$LAB_LISTEN_BIN')"; return 1; }
   LAB_LISTEN_BIN=$(readlink -f "$LAB_LISTEN_BIN")
   [[ $LAB_DELAY_MS =~ ^[0-9]+$ ]] || { _lab_die "delay must be whole milliseconds"; return 1; }
+  [[ $LAB_SOURCES =~ ^[0-9]+$ ]] && ((LAB_SOURCES <= 64)) || { _lab_die "--sources takes 0-64"; return 1; }
   if ((LAB_DELAY_MS > 0)); then
     LAB_DELAY_BIN=${LAB_DELAY_BIN:-$(dirname "$LAB_LISTEN_BIN")/lab_delay}
     [[ -x $LAB_DELAY_BIN ]] ||

@@ -1,0 +1,50 @@
+// The interfaces a raw scan sends and listens on, and the next hop of each
+// target: what the TCP and UDP raw engines share. Opened while privileged
+// (capture rings and senders need CAP_NET_RAW); used after the drop.
+// Thread-safety: PathTo() from one thread; links may be used by the run
+// that was given them.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/mac.h"
+#include "engine/raw_run.h"
+#include "net/route_cache.h"
+
+namespace tj {
+
+class LinkSet {
+ public:
+  // The capture filter of a link, given its route (source already chosen).
+  using FilterFor = std::function<std::string(const RouteInfo&)>;
+  // REQUIRES: CAP_NET_RAW. `samples`: addresses whose routes name every
+  // interface the scan will use. `sources` (-S): our address on each link
+  // is the first of these with the link's family, else the route's own.
+  static Result<LinkSet> Open(const std::vector<Address>& samples, const std::vector<Address>& sources,
+                              const FilterFor& filter);
+
+  struct Path {
+    size_t link;       // index into links()
+    MacAddr next_hop;  // where frames to the host go
+  };
+  // The link and next hop for a host; nullopt when the next hop does not
+  // answer ARP/NDP (the host cannot be probed at all).
+  Result<std::optional<Path>> PathTo(const Address& host);
+  std::vector<RawLink>& links() { return links_; }
+
+ private:
+  Status Add(const Address& sample, const std::vector<Address>& sources, const FilterFor& filter);
+  std::optional<size_t> Find(const RouteInfo& r) const;
+
+  std::vector<RawLink> links_;
+  RouteCache routes_;
+  std::unordered_map<Address, MacAddr, AddressHash> next_hop_macs_;
+  std::unordered_set<Address, AddressHash> unreachable_hops_;
+};
+
+}  // namespace tj

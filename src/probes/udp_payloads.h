@@ -1,0 +1,36 @@
+// The datagrams -sU sends: one or more protocol payloads per well-known
+// port (data/udp-payloads.txt, compiled in), an empty datagram elsewhere.
+// The file format is described at the top of that file.
+// Thread-safety: a table is immutable after parsing; share freely.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace tj {
+
+struct UdpPayload {
+  std::string name;            // "dns", "snmp-v3"
+  std::vector<uint8_t> bytes;  // the datagram's contents
+};
+
+class UdpPayloadTable {
+ public:
+  // Errors name the line: "line 12: bad hex \"zz\"".
+  static Result<UdpPayloadTable> Parse(std::string_view text);
+  static const UdpPayloadTable& Builtin();
+
+  // The payloads sent to `port`: one empty datagram when none is known.
+  const std::vector<const UdpPayload*>& For(uint16_t port) const;
+  size_t size() const { return payloads_.size(); }
+
+ private:
+  std::vector<UdpPayload> payloads_;
+  std::vector<std::vector<const UdpPayload*>> by_port_;  // 65536 entries once parsed
+};
+
+}  // namespace tj
