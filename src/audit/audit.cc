@@ -65,9 +65,14 @@ class Auditor {
  public:
   Auditor(const ScanRecord& scan, const Policy& policy, Clock::time_point now, const RiskBase& risks)
       : scan_(scan), policy_(policy), now_(now), risks_(risks) {
+    // The port lists are plain ranges ("1-1000,8080"); each holds one protocol.
     if (!scan.info.tcp_services.empty()) {
       auto spec = ParsePortSpec(scan.info.tcp_services, ServiceTable::Builtin());
       if (spec) scanned_tcp_ = spec->tcp, scanned_known_ = true;
+    }
+    if (!scan.info.udp_services.empty()) {
+      auto spec = ParsePortSpec(scan.info.udp_services, ServiceTable::Builtin());
+      if (spec) scanned_udp_ = spec->tcp;
     }
   }
 
@@ -116,7 +121,8 @@ class Auditor {
   // the scanned port list of a TCP scan).
   bool Covered(const HostView& v, Proto proto, uint16_t port) const {
     if (v.ports.count({proto, port})) return true;
-    if (proto == Proto::kUdp) return false;  // tojimari's reports hold TCP scans only
+    // A scan without UDP has no UDP list: its UDP ports were not scanned.
+    if (proto == Proto::kUdp) return scanned_udp_.Contains(port);
     return !scanned_known_ || scanned_tcp_.Contains(port);
   }
 
@@ -385,8 +391,8 @@ class Auditor {
   const Policy& policy_;
   Clock::time_point now_;
   const RiskBase& risks_;
-  PortSet scanned_tcp_;
-  bool scanned_known_ = false;
+  PortSet scanned_tcp_, scanned_udp_;
+  bool scanned_known_ = false;  // the TCP list is known (empty: assume every port listed was scanned)
   AuditReport report_;
 };
 

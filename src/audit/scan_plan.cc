@@ -10,26 +10,33 @@
 namespace tj {
 namespace {
 
-// The ports to scan as "T:lo-hi,..." (the policy's ranges are TCP here).
-std::string PortList(const PortSet& ports) {
+// "lo-hi,..." for one protocol's ports.
+std::string Ranges(const PortSet& ports) {
   std::string out;
   std::vector<uint16_t> v = ports.ToVector();
   for (size_t i = 0; i < v.size();) {
     size_t j = i;
     while (j + 1 < v.size() && v[j + 1] == v[j] + 1) ++j;
-    out += out.empty() ? "T:" : ",";
+    out += out.empty() ? "" : ",";
     out += i == j ? fmt::format("{}", v[i]) : fmt::format("{}-{}", v[i], v[j]);
     i = j + 1;
   }
   return out;
 }
 
-void AddRule(const PortRule& r, PortSet* tcp, bool* udp) {
-  if (r.proto == Proto::kUdp) {
-    *udp = true;
-    return;
-  }
-  tcp->AddRange(r.lo, r.hi);
+void AddRule(const PortRule& r, ScanPlan* plan) { (r.proto == Proto::kUdp ? plan->udp : plan->tcp).AddRange(r.lo, r.hi); }
+
+// A group's scan spec. Items before any T:/U: are TCP here (the scan would
+// probe them over UDP as well, which is slow): a policy that wants UDP ports
+// scanned says U:.
+Status AddScanSpec(const Group& g, const Policy& p, ScanPlan* plan) {
+  std::string_view text = g.scan_ports;
+  bool prefixed = text.starts_with("T:") || text.starts_with("U:");
+  auto spec = ParsePortSpec(prefixed ? g.scan_ports : "T:" + g.scan_ports, ServiceTable::Builtin());
+  if (!spec) return MakeError(fmt::format("{}:{}: {}", p.path, g.line, spec.error().message));
+  for (uint16_t port : spec->tcp.ToVector()) plan->tcp.Add(port);
+  for (uint16_t port : spec->udp.ToVector()) plan->udp.Add(port);
+  return Status::Ok();
 }
 
 Status ResolveEntry(HostEntry* e, const Policy& p, FamilyChoice family, const Resolver& resolve) {
@@ -49,23 +56,18 @@ Status ResolveEntry(HostEntry* e, const Policy& p, FamilyChoice family, const Re
 
 Result<ScanPlan> PlanScan(Policy* policy, FamilyChoice family, const Resolver& resolve) {
   ScanPlan plan;
-  PortSet tcp;
   const ServiceTable& services = ServiceTable::Builtin();
   for (Group& g : policy->groups) {
     if (g.scan_ports.empty()) {
-      for (uint16_t p : services.TopPorts(Proto::kTcp, 1000)) tcp.Add(p);
-    } else {
-      auto spec = ParsePortSpec(g.scan_ports, services);
-      if (!spec) return MakeError(fmt::format("{}:{}: {}", policy->path, g.line, spec.error().message));
-      // A spec without T:/U: fills both sets; tojimari scans TCP, so only
-      // the policy's own /udp rules count as skipped.
-      for (uint16_t p : spec->tcp.ToVector()) tcp.Add(p);
+      for (uint16_t p : services.TopPorts(Proto::kTcp, 1000)) plan.tcp.Add(p);
+    } else if (Status s = AddScanSpec(g, *policy, &plan); !s) {
+      return Error{s.message()};
     }
     for (const PortRule& r : g.expected) {
-      AddRule(r, &tcp, &plan.udp_skipped);
+      AddRule(r, &plan);
       plan.service_detection |= !r.service.empty() && r.service != "*";
     }
-    for (const PortRule& r : g.forbidden) AddRule(r, &tcp, &plan.udp_skipped);
+    for (const PortRule& r : g.forbidden) AddRule(r, &plan);
     for (HostEntry& e : g.hosts) {
       if (e.is_name) {
         if (Status s = ResolveEntry(&e, *policy, family, resolve); !s) return Error{s.message()};
@@ -87,14 +89,23 @@ Result<ScanPlan> PlanScan(Policy* policy, FamilyChoice family, const Resolver& r
     if (std::find(unique.begin(), unique.end(), t) == unique.end()) unique.push_back(std::move(t));
   plan.targets = std::move(unique);
   if (plan.targets.empty()) return MakeError(fmt::format("{}: the policy names no hosts to scan", policy->path));
-  plan.ports = PortList(tcp);
   return plan;
 }
 
-std::vector<std::string> ScanArgs(const ScanPlan& plan, const std::vector<std::string>& extra) {
+std::vector<std::string> ScanArgs(const ScanPlan& plan, const std::vector<std::string>& extra, bool udp) {
   std::vector<std::string> args = extra;
+  std::string ports = "T:" + Ranges(plan.tcp);
+  if (udp && !plan.udp.empty()) {
+    ports += ",U:" + Ranges(plan.udp);
+    args.push_back("-sU");
+    static const std::vector<std::string> kTcp = {"-sT", "-sS", "-sF", "-sN", "-sX", "-sA", "-sW"};
+    bool technique = std::any_of(extra.begin(), extra.end(), [](const std::string& a) {
+      return std::find(kTcp.begin(), kTcp.end(), a) != kTcp.end();
+    });
+    if (!technique) args.push_back("-sS");
+  }
   args.push_back("-p");
-  args.push_back(plan.ports);
+  args.push_back(ports);
   if (plan.service_detection) args.push_back("-sV");
   args.push_back("--");  // targets from here on, whatever they look like
   args.insert(args.end(), plan.targets.begin(), plan.targets.end());

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/port_spec.h"
 #include "core/status.h"
 #include "core/target_spec.h"
 #include "policy/policy.h"
@@ -17,9 +18,8 @@ namespace tj {
 
 struct ScanPlan {
   std::vector<std::string> targets;  // addresses, networks and ranges, each inside the scope
-  std::string ports;                 // the -p spec ("T:22,80,..."); TCP only
+  PortSet tcp, udp;                  // the ports to scan per protocol
   bool service_detection = false;    // a group expects a named service: -sV
-  bool udp_skipped = false;          // the policy names UDP ports, which tojimari does not scan
 };
 
 // Builds the plan and resolves the policy's host names with `resolve`,
@@ -31,7 +31,9 @@ Result<ScanPlan> PlanScan(Policy* policy, FamilyChoice family, const Resolver& r
 
 // The argument list of `tojimari scan` for the plan: the user's scan
 // options (`extra`, e.g. -T4 --max-rate 500 -oJ FILE), then -p, -sV when
-// needed, and the targets.
-std::vector<std::string> ScanArgs(const ScanPlan& plan, const std::vector<std::string>& extra);
+// needed, and the targets. With `udp` (the plan has UDP ports and raw
+// sockets are available) the UDP ports are scanned too: -sU, plus -sS
+// unless `extra` chose a TCP technique (-sU alone scans UDP only).
+std::vector<std::string> ScanArgs(const ScanPlan& plan, const std::vector<std::string>& extra, bool udp);
 
 }  // namespace tj

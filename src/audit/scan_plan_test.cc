@@ -36,23 +36,27 @@ scan = "443,T:9000"
 )");
   auto plan = PlanScan(&p, FamilyChoice::kV4, FakeDns);
   ASSERT_TRUE(plan) << plan.error().message;
-  EXPECT_EQ(plan->ports, "T:22,80,443,6000-6002,8080,9000");
   EXPECT_TRUE(plan->service_detection);
-  EXPECT_TRUE(plan->udp_skipped);
+  EXPECT_EQ(plan->udp.ToVector(), (std::vector<uint16_t>{161}));
   EXPECT_EQ(plan->targets, (std::vector<std::string>{"198.18.0.2", "198.18.0.10-12", "198.18.0.7", "198.18.1.0/30"}));
   // The name now matches its address, whatever name a scan reports.
   EXPECT_TRUE(p.groups[0].hosts[2].Matches(*Address::Parse("198.18.0.7"), "ptr.example"));
-  EXPECT_EQ(ScanArgs(*plan, {"-T4", "-n"}),
+  EXPECT_EQ(ScanArgs(*plan, {"-T4", "-n"}, false),
             (std::vector<std::string>{"-T4", "-n", "-p", "T:22,80,443,6000-6002,8080,9000", "-sV", "--", "198.18.0.2",
                                       "198.18.0.10-12", "198.18.0.7", "198.18.1.0/30"}));
+  // With raw sockets the UDP ports are scanned too, and -sU alone would drop TCP.
+  EXPECT_EQ(ScanArgs(*plan, {}, true)[0], "-sU");
+  EXPECT_EQ(ScanArgs(*plan, {}, true)[1], "-sS");
+  EXPECT_EQ(ScanArgs(*plan, {"-sT"}, true)[3], "T:22,80,443,6000-6002,8080,9000,U:161");
+  EXPECT_EQ(ScanArgs(*plan, {"-sT"}, true)[1], "-sU");
 }
 
 TEST(ScanPlan, DefaultPortsAreTheTop1000PlusThePolicysOwn) {
   Policy p = Parse("name = \"x\"\nscope = [\"198.18.0.0/15\"]\n[groups.a]\nhosts = [\"198.18.0.2\"]\nforbidden = [47123]\n");
   auto plan = PlanScan(&p, FamilyChoice::kV4, FakeDns);
   ASSERT_TRUE(plan);
-  auto spec = ParsePortSpec(plan->ports, ServiceTable::Builtin());
-  ASSERT_TRUE(spec);
+  auto spec = std::optional<PortSpec>(PortSpec{plan->tcp, plan->udp});
+  EXPECT_TRUE(plan->udp.empty());
   auto top = ServiceTable::Builtin().TopPorts(Proto::kTcp, 1000);
   ASSERT_EQ(std::count(top.begin(), top.end(), 47123), 0);
   EXPECT_EQ(spec->tcp.size(), 1001u);

@@ -13,6 +13,7 @@
 #include "audit/scan_plan.h"
 #include "cli/commands.h"
 #include "cli/scan_options.h"
+#include "net/privileges.h"
 #include "net/resolve.h"
 #include "policy/policy_file.h"
 #if __has_include("report/read_scan.h")
@@ -109,10 +110,13 @@ int ScanForPolicy(Policy* policy, const AuditOptions& o, const ScanOptions& scan
                   ScanRecord* record) {
   auto plan = PlanScan(policy, scan.family, ResolveHost);
   if (!plan) return Fail(plan.error().message);
-  if (plan->udp_skipped)
-    fmt::print(stderr, "tojimari audit: note: the policy names UDP ports; tojimari scans TCP only, so they are "
-                       "reported as not scanned\n");
-  int rc = RunScanTo(ScanArgs(*plan, o.scan), ctx, ScanHooks{record, /*quiet=*/true});
+  // UDP needs raw sockets; without them the TCP part still runs, and the
+  // policy's UDP ports are reported as not scanned.
+  bool udp = !plan->udp.empty() && HaveRawPrivileges();
+  if (!plan->udp.empty() && !udp)
+    fmt::print(stderr, "tojimari audit: note: the policy's UDP ports need raw sockets (root or CAP_NET_RAW); "
+                       "they are reported as not scanned\n");
+  int rc = RunScanTo(ScanArgs(*plan, o.scan, udp), ctx, ScanHooks{record, /*quiet=*/true});
   if (rc != 0) {
     fmt::print(stderr, "tojimari audit: the scan did not complete (exit {}); no audit\n", rc);
     return rc == 130 ? rc : 2;
