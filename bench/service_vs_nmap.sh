@@ -55,9 +55,9 @@ declare -A product=(
   [mariadb-server]="MariaDB" [postgresql]="PostgreSQL DB" [redis-server]="Redis key-value store"
   [memcached]="memcached" [vsftpd]="vsftpd" [postfix]="Postfix smtpd"
   [dovecot-imapd]="Dovecot imapd" [dovecot-pop3d]="Dovecot pop3d" [dnsmasq-base]="dnsmasq"
-  [mosquitto]="Mosquitto"
+  [mosquitto]="Mosquitto" [samba]="Samba smbd" [xrdp]="xrdp"
 )
-declare -A tells_version=([postgresql]=0 [postfix]=0 [dovecot-imapd]=0 [dovecot-pop3d]=0)
+declare -A tells_version=([postgresql]=0 [postfix]=0 [dovecot-imapd]=0 [dovecot-pop3d]=0 [samba]=0 [xrdp]=0)
 
 # The upstream part of a Debian version: "1:9.2p1-2+deb12u3" -> "9.2p1"
 # (the test's Upstream()).
@@ -138,6 +138,7 @@ echo
 # shellcheck disable=SC2059
 printf "$fmt" PORT PACKAGE "TRUTH (service, version)" tojimari nmap
 while read -r port svc package tunnel; do
+  # "starttls": a plain service that upgrades on request; the name stays plain.
   want_s=$svc; [[ $tunnel == ssl ]] && want_s=ssl/$svc
   want_p=${product[$package]:-?}
   want_v=""

@@ -8,6 +8,7 @@ packages=(
   ccache                                    # build: cheap rebuilds across build directories
   libfmt-dev nlohmann-json3-dev             # formatting, JSON output
   libpcap-dev                               # compiles capture filters into kernel BPF
+  libxml2-dev                               # reads nmap-format XML reports back (audit, history, diff)
   libgtest-dev libgmock-dev                 # unit tests
   clang libclang-rt-14-dev                  # libFuzzer targets
   iproute2 nftables procps                  # the test lab: namespaces, veth, filtering
@@ -21,6 +22,7 @@ packages=(
   libtoml11-dev                             # audit: policy files and the risk knowledge base (TOML, errors with lines)
   python3                                   # -sV lab: the hostile servers
   tmux                                      # progress lab test: a real terminal for the live line
+  nmap                                      # report lab test: nmap's own -oX read beside tojimari's
 )
 # The -sV lab's "service zoo" (tests/lab/service_zoo.sh): real servers, each
 # started by the test inside a lab namespace with its own configuration.
@@ -28,6 +30,7 @@ packages=(
 zoo=(
   openssh-server nginx apache2 lighttpd mariadb-server postgresql redis-server memcached
   vsftpd postfix dovecot-imapd dovecot-pop3d dnsmasq mosquitto stunnel4
+  samba xrdp                                # SMB (smbd only) and RDP (xrdp, no desktop needed)
 )
 packages+=("${zoo[@]}")
 # The -sU lab's UDP servers (tests/lab/udp_zoo.sh), started the same way;
@@ -35,7 +38,7 @@ packages+=("${zoo[@]}")
 udp_zoo=(snmpd chrony rpcbind)
 packages+=("${udp_zoo[@]}")
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(nmap masscan zmap)             # the peers the benchmarks compare against
+  packages+=(masscan zmap)                  # the peers the benchmarks compare against (nmap is above)
 fi
 
 missing=()
@@ -68,7 +71,8 @@ if ((${#missing[@]})); then
   # disable them (and stop any that started anyway).
   if [[ -d /run/systemd/system ]]; then
     for unit in ssh nginx apache2 lighttpd mariadb postgresql redis-server memcached vsftpd \
-                postfix dovecot dnsmasq mosquitto stunnel4 snmpd chrony rpcbind rpcbind.socket; do
+                postfix dovecot dnsmasq mosquitto stunnel4 smbd nmbd samba-ad-dc xrdp xrdp-sesman \
+                snmpd chrony rpcbind rpcbind.socket; do
       systemctl disable --now "$unit" >/dev/null 2>&1 || true
     done
   fi

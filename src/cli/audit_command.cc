@@ -16,10 +16,7 @@
 #include "net/privileges.h"
 #include "net/resolve.h"
 #include "policy/policy_file.h"
-#if __has_include("report/read_scan.h")
 #include "report/read_scan.h"
-#define TJ_HAVE_READ_SCAN 1
-#endif
 #include "report/scan_record.h"
 #include "report/writer.h"
 
@@ -170,13 +167,9 @@ int RunAudit(const std::vector<std::string>& args, const CommandContext& ctx) {
 
   ScanRecord record;
   if (!o.from.empty()) {
-#ifdef TJ_HAVE_READ_SCAN
     auto read = ReadScanFile(o.from);
     if (!read) return Fail(read.error().message);
     record = std::move(*read);
-#else
-    return Fail("--from needs the scan file reader (not in this build yet)");
-#endif
   } else if (int rc = ScanForPolicy(&*policy, o, scan, ctx, &record); rc != 0) {
     return rc;
   }

@@ -24,6 +24,8 @@ struct CertInfo {
   bool expired = false;                // not_after has passed
   bool expires_soon = false;           // within 30 days
   bool not_yet_valid = false;          // not_before is in the future
+  bool starttls = false;               // reached by upgrading the plain-text protocol (STARTTLS,
+                                       // STLS, AUTH TLS, SSLRequest...), not TLS from the first byte
 };
 
 // What service detection (-sV) found on a port. Empty method: -sV did not run.

@@ -6,14 +6,19 @@ namespace tj {
 namespace {
 constexpr std::array<std::string_view, 6> kStates = {
     "open", "closed", "filtered", "unfiltered", "open|filtered", "closed|filtered"};
-constexpr std::array<std::string_view, 18> kReasons = {
+constexpr std::array<std::string_view, 19> kReasons = {
     "no-response", "syn-ack",      "conn-refused", "reset",
     "host-unreach", "net-unreach", "admin-prohibited", "net-prohibited", "host-prohibited", "port-unreach",
     "proto-unreach", "udp-response", "time-exceeded", "localhost-response",
-    "user-set",     "echo-reply",  "arp-response", "icmp-ratelimit"};
+    "user-set",     "echo-reply",  "arp-response", "icmp-ratelimit", "unknown-response"};
 }  // namespace
 
 std::string_view ProtoName(Proto p) { return p == Proto::kTcp ? "tcp" : "udp"; }
+std::optional<Proto> ProtoFromName(std::string_view s) {
+  if (s == "tcp") return Proto::kTcp;
+  if (s == "udp") return Proto::kUdp;
+  return std::nullopt;
+}
 std::string_view StateName(PortState s) { return kStates[static_cast<size_t>(s)]; }
 std::string_view ReasonName(Reason r) { return kReasons[static_cast<size_t>(r)]; }
 

@@ -43,6 +43,9 @@ enum class Reason : uint8_t {
   // errors, so closed (its port-unreachable suppressed) cannot be told from
   // filtered. Not one of nmap's reasons: nmap has no such mode.
   kIcmpRateLimit,
+  // nmap's name for a reply it could not classify. Reading another scanner's
+  // report (report/read_scan.h), a reason tojimari has no name for becomes this.
+  kUnknownResponse,
 };
 
 // A decided port state with the reason for it.
@@ -53,6 +56,7 @@ struct Verdict {
 };
 
 std::string_view ProtoName(Proto p);
+std::optional<Proto> ProtoFromName(std::string_view s);  // "tcp", "udp"; nullopt otherwise
 std::string_view StateName(PortState s);
 std::string_view ReasonName(Reason r);
 std::optional<PortState> StateFromName(std::string_view s);

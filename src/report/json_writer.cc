@@ -33,7 +33,7 @@ Json CertJson(const CertInfo& c) {
   return {{"subject", c.subject},           {"issuer", c.issuer},     {"alt_names", c.alt_names},
           {"not_before", c.not_before},     {"not_after", c.not_after}, {"sha256", c.sha256},
           {"self_signed", c.self_signed},   {"expired", c.expired},   {"expires_soon", c.expires_soon},
-          {"not_yet_valid", c.not_yet_valid}};
+          {"not_yet_valid", c.not_yet_valid}, {"starttls", c.starttls}};
 }
 
 // What -sV found, or the port table's name; fields nothing was learnt about are left out.

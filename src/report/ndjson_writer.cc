@@ -21,7 +21,8 @@ nlohmann::json ServiceJson(const ServiceInfo& s) {
                  {"alt_names", s.cert.alt_names},   {"not_before", s.cert.not_before},
                  {"not_after", s.cert.not_after},   {"sha256", s.cert.sha256},
                  {"self_signed", s.cert.self_signed}, {"expired", s.cert.expired},
-                 {"expires_soon", s.cert.expires_soon}, {"not_yet_valid", s.cert.not_yet_valid}};
+                 {"expires_soon", s.cert.expires_soon}, {"not_yet_valid", s.cert.not_yet_valid},
+                 {"starttls", s.cert.starttls}};
   return j;
 }
 

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "report/port_fold.h"
+#include "report/report_text.h"
 #include "report/writer.h"
 
 namespace tj {
@@ -142,6 +143,13 @@ std::string NormalWriter::Table(const std::vector<const PortResult*>& rows) cons
         line += cell + pad;
     }
     out += line + "\n";
+    // The certificate -sV found, as nmap's ssl-cert script shows it.
+    if (r > 0 && rows[r - 1]->service->has_cert) {
+      std::vector<std::string> lines = CertLines(rows[r - 1]->service->cert);
+      for (size_t i = 0; i < lines.size(); ++i)
+        out += fmt::format("{}{}{}\n", i + 1 == lines.size() ? "|_" : "| ", i == 0 ? "ssl-cert: " : "",
+                           lines[i]);
+    }
   }
   return out;
 }

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "report/writer.h"
+#include "report/writer_testing.h"
 
 namespace tj {
 namespace {
@@ -94,6 +95,35 @@ TEST(NormalWriter, OpenOnlyHidesEverythingElse) {
   EXPECT_NE(out.find("Not shown: 967 closed tcp ports (conn-refused), 30 filtered tcp ports (no-response), "
                      "1 filtered tcp port (admin-prohibited)"), std::string::npos) << out;
   EXPECT_EQ(out.find("950/tcp"), std::string::npos);
+}
+
+// -sV: the VERSION column, and the certificate under its port as nmap's
+// ssl-cert script shows it; a STARTTLS one says how it was reached.
+TEST(NormalWriter, ServiceAndCertificate) {
+  HostResult h;
+  h.addr = *Address::Parse("198.18.0.2");
+  PortResult smtp = report_testing::ProbedPort();
+  smtp.port = 25;
+  smtp.service->name = "smtp";
+  smtp.service->product = "Postfix smtpd";
+  smtp.service->version = smtp.service->extrainfo = smtp.service->tunnel = "";
+  smtp.service->cert.starttls = true;
+  smtp.service->cert.expires_soon = true;
+  h.ports = {smtp, report_testing::ProbedPort()};
+  std::string out = Render(h, Info());
+  EXPECT_NE(out.find("25/tcp  open  smtp     Postfix smtpd\n"
+                     "| ssl-cert: Subject: CN=lab.example\n"
+                     "| Subject Alternative Name: DNS:lab.example\n"
+                     "| Issuer: CN=lab.example\n"
+                     "| Not valid before: 2026-01-01T00:00:00Z\n"
+                     "| Not valid after:  2027-01-01T00:00:00Z\n"
+                     "| Flags: self-signed, expires within 30 days\n"
+                     "| Reached by: STARTTLS (the service's own upgrade to TLS)\n"
+                     "|_SHA-256: 00ff\n"
+                     "443/tcp open  ssl/http nginx 1.22.1 (Debian)\n"
+                     "| ssl-cert: Subject: CN=lab.example\n"),
+            std::string::npos)
+      << out;
 }
 
 TEST(NormalWriter, SummaryNotes) {

@@ -2,6 +2,7 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <ctime>
 
@@ -126,5 +127,24 @@ std::string XmlCommentText(std::string_view s) {
 }
 
 std::string LineSafe(std::string_view s) { return MapChars(s, PlainOrHex); }
+
+std::vector<std::string> CertLines(const CertInfo& c) {
+  std::vector<std::string> out;
+  out.push_back("Subject: " + LineSafe(c.subject));
+  if (!c.alt_names.empty())
+    out.push_back("Subject Alternative Name: " + LineSafe(fmt::format("{}", fmt::join(c.alt_names, ", "))));
+  out.push_back("Issuer: " + LineSafe(c.issuer));
+  out.push_back("Not valid before: " + LineSafe(c.not_before));
+  out.push_back("Not valid after:  " + LineSafe(c.not_after));
+  std::vector<std::string_view> flags;
+  if (c.self_signed) flags.push_back("self-signed");
+  if (c.expired) flags.push_back("expired");
+  if (c.expires_soon) flags.push_back("expires within 30 days");
+  if (c.not_yet_valid) flags.push_back("not yet valid");
+  if (!flags.empty()) out.push_back(fmt::format("Flags: {}", fmt::join(flags, ", ")));
+  if (c.starttls) out.push_back("Reached by: STARTTLS (the service's own upgrade to TLS)");
+  out.push_back("SHA-256: " + LineSafe(c.sha256));
+  return out;
+}
 
 }  // namespace tj

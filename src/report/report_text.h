@@ -8,6 +8,7 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/scan_result.h"
 #include "core/services.h"
@@ -43,5 +44,11 @@ std::string XmlCommentText(std::string_view s);
 // characters, which would split the line or the tab-separated fields, become
 // "\xNN"; invalid UTF-8 likewise.
 std::string LineSafe(std::string_view s);
+
+// A -sV certificate as the lines of nmap's ssl-cert script output (normal
+// output and XML show it so): "Subject: ...", "Subject Alternative Name: ...",
+// "Issuer: ...", the validity dates, what is wrong with it, whether STARTTLS
+// reached it, "SHA-256: ...". Each line is LineSafe.
+std::vector<std::string> CertLines(const CertInfo& c);
 
 }  // namespace tj

@@ -18,6 +18,9 @@ struct ScanRecord {
   ScanInfo info;                     // arguments, start time, scan type
   RunSummary summary;                // hosts up/total, elapsed, interrupted
   std::vector<HostResult> hosts;     // every host reported, ports sorted by (proto, port)
+  // Ports a report read from a file listed in protocols tojimari has no Proto
+  // for (nmap's sctp, and ip for -sO): counted here, not kept in hosts.
+  uint64_t unsupported_ports = 0;
 };
 
 // A writer that keeps everything it is given in *record (which must outlive

@@ -79,6 +79,34 @@ std::string ServiceElement(const ServiceInfo& s) {
   return x;
 }
 
+// A -sV certificate as nmap's ssl-cert script element: its text in output,
+// the fields as elem (the DTD's only place for them).
+std::string CertScript(const CertInfo& c) {
+  std::vector<std::string> lines = CertLines(c);
+  std::string text;
+  for (const auto& l : lines) text += (text.empty() ? "" : "\n") + l;
+  std::string x = fmt::format("<script id=\"ssl-cert\" output=\"{}\">", XmlEscape(text));
+  auto elem = [&](std::string_view key, std::string_view v) {
+    x += fmt::format("<elem key=\"{}\">{}</elem>", key, XmlEscape(v));
+  };
+  elem("subject", c.subject);
+  elem("issuer", c.issuer);
+  x += "<table key=\"alt_names\">";
+  for (const auto& n : c.alt_names) x += fmt::format("<elem>{}</elem>", XmlEscape(n));
+  x += "</table><table key=\"validity\">";
+  elem("notBefore", c.not_before);
+  elem("notAfter", c.not_after);
+  x += "</table>";
+  elem("sha256", c.sha256);
+  for (auto [key, v] : {std::pair<const char*, bool>{"self_signed", c.self_signed},
+                        {"expired", c.expired},
+                        {"expires_soon", c.expires_soon},
+                        {"not_yet_valid", c.not_yet_valid},
+                        {"starttls", c.starttls}})
+    elem(key, v ? "true" : "false");
+  return x + "</script>";
+}
+
 std::string_view HostState(HostStatus s) { return s == HostStatus::kDown ? "down" : "up"; }
 
 Status XmlWriter::Host(const HostResult& h) {
@@ -116,6 +144,7 @@ std::string XmlWriter::Ports(const HostResult& h) const {
     if (p->reason_ip_set) x += fmt::format(" reason_ip=\"{}\"", p->reason_ip.ToString());
     x += "/>";
     x += ServiceElement(ReportedService(*p, services_));
+    if (p->service->has_cert) x += CertScript(p->service->cert);
     x += "</port>\n";
   }
   return x + "</ports>\n";

@@ -84,6 +84,15 @@ TEST(XmlWriter, ServiceDetectionResults) {
                    "tunnel=\"ssl\" method=\"probed\" conf=\"10\"/>"),
             std::string::npos)
       << x;
+  // The certificate as nmap's ssl-cert script element, after the service.
+  EXPECT_NE(
+      x.find("conf=\"10\"/><script id=\"ssl-cert\" output=\"Subject: CN=lab.example&#10;Subject Alternative "
+             "Name: DNS:lab.example&#10;"),
+      std::string::npos)
+      << x;
+  EXPECT_NE(x.find("<table key=\"validity\"><elem key=\"notBefore\">2026-01-01T00:00:00Z</elem>"),
+            std::string::npos);
+  EXPECT_NE(x.find("<elem key=\"starttls\">false</elem></script></port>"), std::string::npos);
 }
 
 TEST(XmlWriter, TimedOutHostHasNoPortTable) {

@@ -6,6 +6,7 @@
 
 #include "service/conn.h"
 #include "service/match.h"
+#include "service/starttls.h"
 
 namespace tj {
 namespace {
@@ -28,9 +29,12 @@ class PortProbe {
     MatchResult soft_match;
     bool banner = false;
     const Probe* null = NullProbe();
-    if (null) {
-      auto r = Exchange(*null, tls, o_.null_wait);
-      if (!r) return {};
+    std::optional<Reply> r = null ? Exchange(*null, tls, NullWait(tls)) : std::nullopt;
+    // No connection: over plain TCP the port is gone. Inside TLS a failed
+    // handshake may be the load of the moment (the first one worked), so
+    // the probes still get their own tries.
+    if (null && !r && !tls) return {};
+    if (r) {
       banner = !r->bytes.empty();
       if (r->end == ReadEnd::kClosed && r->bytes.empty()) ++closed_silent_;
       if (auto m = MatchReply(db_, *null, r->bytes); m.matched) {
@@ -65,6 +69,16 @@ class PortProbe {
       }
     }
     return soft_match;
+  }
+
+  // A plain-text service that offers an upgrade: upgrade on a new
+  // connection and keep the certificate. Nothing changes when it refuses.
+  void TryStartTls(std::string_view service) {
+    if (tls_ok_ || !HasStartTls(service) || TimeUp()) return;
+    auto c = Conn::Open(addr_, port_, Until(o_.connect_timeout));
+    if (!c || !UpgradeToTls(service, c.get(), Until(o_.max_probe_wait + o_.tls_handshake), o_.quiet)) return;
+    has_cert_ = c->Certificate(&cert_);
+    cert_.starttls = has_cert_;
   }
 
   bool tls_ok() const { return tls_ok_; }
@@ -102,11 +116,27 @@ class PortProbe {
 
   Clock::time_point Until(milliseconds wait) const { return std::min(deadline_, Clock::now() + wait); }
 
+  // The banner wait: inside TLS, short when some probe lists the port (the
+  // service greets right after the handshake or waits for that probe).
+  milliseconds NullWait(bool tls) const {
+    if (!tls) return o_.null_wait;
+    for (const auto& p : db_.probes)
+      if (!p.udp && !p.tls_handshake && (p.ports.Contains(port_) || p.sslports.Contains(port_)))
+        return std::min(o_.null_wait, o_.tls_null_wait);
+    return o_.null_wait;
+  }
+
+  // A handshake has its own time (tls_handshake), so a slow one does not eat
+  // the probe's wait; one failure is retried, since the first handshake to
+  // this port already worked and a loaded server may just have been slow.
   std::unique_ptr<Conn> Connect(bool tls) {
-    auto c = Conn::Open(addr_, port_, Until(o_.connect_timeout));
-    if (!c || !tls) return c;
-    if (!c->StartTls(Until(o_.connect_timeout))) return nullptr;
-    return c;
+    if (tls && spare_) return std::move(spare_);
+    for (int attempt = 0; attempt < (tls ? 2 : 1) && !TimeUp(); ++attempt) {
+      auto c = Conn::Open(addr_, port_, Until(o_.connect_timeout));
+      if (!c || !tls) return c;
+      if (c->StartTls(Until(o_.tls_handshake))) return c;
+    }
+    return nullptr;
   }
 
   // One probe on a new connection: send, then read until the reply is
@@ -119,19 +149,37 @@ class PortProbe {
     wait = std::min(wait, o_.max_probe_wait);
     if (!p.payload.empty() && !c->Send(p.payload, Until(wait))) return Reply{"", ReadEnd::kClosed};
     Reply r;
-    r.end = c->Read(&r.bytes, o_.max_reply, Until(wait), o_.quiet, [&](const std::string& b) {
+    auto until = Until(wait);
+    auto hard = [&](const std::string& b) {
       auto m = MatchReply(db_, p, b);
       return m.matched && !m.soft;
-    });
+    };
+    if (!p.followup.empty()) {
+      // The follow-up goes once the first answer names the service (soft),
+      // so the server has handled the first request when it reads the second.
+      r.end = c->Read(&r.bytes, o_.max_reply, until, o_.quiet,
+                      [&](const std::string& b) { return MatchReply(db_, p, b).matched; });
+      if (r.end != ReadEnd::kStop || !MatchReply(db_, p, r.bytes).soft) return r;
+      if (!c->Send(p.followup, until)) return r;
+    }
+    r.end = c->Read(&r.bytes, o_.max_reply, until, o_.quiet, hard);
+    // A soft match is the service without its product, and the rest of the
+    // reply may come late (Samba's NTLM challenge after its SMB2 answer, on
+    // a loaded server): a pause does not end such a reply before the wait.
+    while (r.end == ReadEnd::kTimeout && Clock::now() < until && MatchReply(db_, p, r.bytes).soft)
+      r.end = c->Read(&r.bytes, o_.max_reply, until, o_.quiet, hard);
     return r;
   }
 
+  // The first handshake: the probe's wait, or tls_handshake when longer.
+  // Its connection is kept for the NULL probe inside TLS (one handshake less).
   std::optional<MatchResult> TryTls(const Probe& p) {
     auto c = Conn::Open(addr_, port_, Until(o_.connect_timeout));
-    if (!c || !c->StartTls(Until(std::min(milliseconds(p.wait_ms), o_.max_probe_wait)))) return std::nullopt;
+    milliseconds wait = std::max(std::min(milliseconds(p.wait_ms), o_.max_probe_wait), o_.tls_handshake);
+    if (!c || !c->StartTls(Until(wait))) return std::nullopt;
     tls_ok_ = true;
     has_cert_ = c->Certificate(&cert_);
-    c.reset();
+    spare_ = std::move(c);
     closed_silent_ = answered_ = 0;
     MatchResult inner = Session(true);
     return inner;
@@ -142,6 +190,7 @@ class PortProbe {
   const Address& addr_;
   uint16_t port_;
   Clock::time_point deadline_;
+  std::unique_ptr<Conn> spare_;  // a fresh TLS connection from TryTls, not yet used
   bool tls_ok_ = false;
   bool has_cert_ = false;
   CertInfo cert_;
@@ -170,6 +219,7 @@ ServiceInfo DetectPort(const ProbeDb& db, const DetectOptions& o, const Address&
                        std::string_view table_name) {
   PortProbe probe(db, o, addr, port);
   MatchResult m = probe.Session(false);
+  if (m.matched) probe.TryStartTls(m.info.name);
   ServiceInfo info = m.matched ? m.info : ServiceInfo{};
   if (!m.matched) {
     info.name = table_name;
@@ -186,10 +236,10 @@ ServiceInfo DetectPort(const ProbeDb& db, const DetectOptions& o, const Address&
   if (probe.tls_ok()) {
     info.tunnel = "ssl";
     if (!m.matched && info.name.empty()) info.name = "ssl";
-    if (const CertInfo* c = probe.cert()) {
-      info.has_cert = true;
-      info.cert = *c;
-    }
+  }
+  if (const CertInfo* c = probe.cert()) {
+    info.has_cert = true;
+    info.cert = *c;
   }
   return info;
 }

@@ -4,12 +4,15 @@
 // port (those listing it first, then by rarity up to the intensity), each
 // on a new connection with its own wait, until a signature matches. A probe
 // marked tls tries a handshake; when it succeeds the same sequence runs
-// again inside TLS and the certificate is kept.
+// again inside TLS and the certificate is kept. A plain-text service that
+// can be upgraded (SMTP, IMAP, POP3, FTP, PostgreSQL, LDAP, RDP; see
+// starttls.h) is upgraded once identified, for its certificate.
 //
 // Every port has a time budget and a reply-size cap, and ports run in
 // parallel, so a tarpit, an endless banner, garbage or a stalled handshake
 // costs that port its budget and nothing more.
 // Thread-safety: DetectServices runs its own worker threads; the ProbeDb is shared read-only.
+// REQUIRES: SIGPIPE ignored (OpenSSL writes to the socket with write(2)); main does it.
 #pragma once
 
 #include <atomic>
@@ -30,6 +33,10 @@ struct DetectOptions {
   std::chrono::milliseconds max_probe_wait{5000}; // cap on a probe's own wait
   std::chrono::milliseconds quiet{400};           // a reply has ended after this pause
   std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds tls_handshake{5000};  // a TLS handshake's own time, not taken from a probe's
+                                                  // wait (a loaded server's RSA signature can take seconds)
+  std::chrono::milliseconds tls_null_wait{1000};  // the banner wait inside TLS when a probe lists the
+                                                  // port (a TLS service greets right after the handshake)
   std::chrono::milliseconds port_budget{15000};   // all probing of one port, TLS included
   size_t max_reply = 32 * 1024;                   // bytes kept of one reply
   int parallelism = 32;                           // ports probed at once

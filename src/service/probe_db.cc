@@ -204,10 +204,10 @@ Status ProbeField(const Field& f, Probe* p) {
     (k == "ports" ? p->ports : p->sslports) = std::move(*l);
   } else if (k == "fallback") {
     p->fallback = SplitComma(f.value);
-  } else if (k == "send") {
+  } else if (k == "send" || k == "then") {
     auto b = UnescapePayload(f.value);
     if (!b) return b.error();
-    p->payload = std::move(*b);
+    (k == "send" ? p->payload : p->followup) = std::move(*b);
   } else if (k == "tls") {
     p->tls_handshake = true;
   } else {

@@ -38,6 +38,9 @@ struct Probe {
   std::string name;
   bool udp = false;
   std::string payload;          // bytes to send; empty for the NULL probe
+  std::string followup;         // sent once the reply to payload soft-matches (our format's
+                                // "then"): a second request the protocol allows only after
+                                // the first is answered (SMB2's SESSION_SETUP after NEGOTIATE)
   bool tls_handshake = false;   // not bytes: try a TLS handshake (our format's "tls")
   int rarity = 1;               // 1 (always worth it) .. 9 (rarely answers)
   int wait_ms = 3000;           // how long to wait for the reply

@@ -95,6 +95,17 @@ TEST(ProbeDb, ParsesNmapFormat) {
   EXPECT_TRUE(bad.error().message.starts_with("n:2: bad regex")) << bad.error().message;
 }
 
+// then= is a second payload, sent once the first is answered.
+TEST(ProbeDb, FollowUpPayload) {
+  auto db = ParseProbeDb("probe Two tcp send=\"A\\x00\" then=\"B\\r\\n\"\n", "t");
+  ASSERT_TRUE(db) << db.error().message;
+  EXPECT_EQ(db->probes[0].payload, std::string("A\0", 2));
+  EXPECT_EQ(db->probes[0].followup, "B\r\n");
+  const Probe* smb = BuiltinProbeDb().Find("SMB2Negotiate");
+  ASSERT_NE(smb, nullptr);
+  EXPECT_TRUE(smb->followup.find("NTLMSSP") != std::string::npos);
+}
+
 // The built-in database parses, starts with the NULL probe, and each of its
 // probes has a name the docs can point at.
 TEST(ProbeDb, BuiltinLoads) {

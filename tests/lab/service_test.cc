@@ -27,7 +27,7 @@ using std::chrono::seconds;
 struct Expected {
   int port = 0;
   std::string name, package;
-  bool tls = false;
+  std::string tunnel;  // "ssl" (TLS from the first byte), "starttls" (upgrades on request), "-"
 };
 
 // What each package's server calls itself, and whether it tells its version.
@@ -43,6 +43,7 @@ const std::map<std::string, Identity> kIdentity = {
     {"vsftpd", {"vsftpd"}},                {"postfix", {"Postfix smtpd", false}},
     {"dovecot-imapd", {"Dovecot imapd", false}}, {"dovecot-pop3d", {"Dovecot pop3d", false}},
     {"dnsmasq-base", {"dnsmasq"}},         {"mosquitto", {"Mosquitto"}},
+    {"samba", {"Samba smbd", false}},      {"xrdp", {"xrdp", false}},
 };
 
 // The upstream part of a Debian version: "1:9.2p1-2+deb12u3" -> "9.2p1".
@@ -101,11 +102,7 @@ class ServiceZoo : public ::testing::Test {
     for (std::string line; std::getline(in, line);) {
       std::istringstream w(line);
       Expected e;
-      std::string tunnel;
-      if (w >> e.port >> e.name >> e.package >> tunnel) {
-        e.tls = tunnel == "ssl";
-        out.push_back(e);
-      }
+      if (w >> e.port >> e.name >> e.package >> e.tunnel) out.push_back(e);
     }
     return out;
   }
@@ -181,14 +178,21 @@ TEST_F(ServiceZoo, IdentifiesEveryServerAndSurvivesHostileOnes) {
     products += v["product"] == id.product;
     EXPECT_EQ(j["service"], e.name);
     EXPECT_EQ(v["product"], id.product);
-    EXPECT_EQ(v["tunnel"], e.tls ? "ssl" : "");
+    EXPECT_EQ(v["tunnel"], e.tunnel == "ssl" ? "ssl" : "");
     if (id.version) {
       ++with_version;
       versions += v["version"] == truth;
       EXPECT_EQ(v["version"], truth);
     }
-    if (e.tls) {
+    // SMB names the machine (smb.conf's netbios name) in its NTLM challenge.
+    if (e.package == "samba") {
+      EXPECT_EQ(v["hostname"], "ZOO");
+    }
+    if (e.tunnel == "-") {
+      EXPECT_FALSE(v.contains("cert"));
+    } else {
       ASSERT_TRUE(v.contains("cert"));
+      EXPECT_EQ(v["cert"]["starttls"], e.tunnel == "starttls");
       EXPECT_EQ(v["cert"]["subject"], "O=tojimari lab,CN=zoo.lab");
       EXPECT_TRUE(v["cert"]["self_signed"].get<bool>());
       EXPECT_FALSE(v["cert"]["expired"].get<bool>());

@@ -5,7 +5,10 @@
 #
 #   service_zoo.sh start NS DIR IP   starts what is installed; prints one line
 #                                    per port: PORT NAME PACKAGE TUNNEL
-#                                    ("-" when plain); logs go to DIR/*.log
+#                                    (TUNNEL: "ssl" for TLS from the first
+#                                    byte, "starttls" for a plain service
+#                                    that upgrades on request, "-" for plain
+#                                    only); logs go to DIR/*.log
 #   service_zoo.sh stop DIR          kills what start started (process groups in DIR/pids)
 #   service_zoo.sh hostile NS DIR IP PORT... tarpit, endless banner, garbage,
 #                                    broken TLS on these four ports
@@ -104,8 +107,12 @@ start_postgres() {
   [[ -n $bin ]] || return
   mkdir -p "$DIR/pg" && chown postgres "$DIR/pg"
   runuser -u postgres -- "$bin/initdb" -D "$DIR/pg" -A trust >"$DIR/initdb.log" 2>&1 || return
-  _bg postgres runuser -u postgres -- "$bin/postgres" -D "$DIR/pg" -k "$DIR/pg" -h "$IP" -p 5432
-  echo "5432 postgresql postgresql -"
+  # TLS on request (SSLRequest); the server wants its key private and its own.
+  install -o postgres -m 600 "$DIR/key.pem" "$DIR/pg/zoo-key.pem"
+  install -o postgres -m 644 "$DIR/cert.pem" "$DIR/pg/zoo-cert.pem"
+  _bg postgres runuser -u postgres -- "$bin/postgres" -D "$DIR/pg" -k "$DIR/pg" -h "$IP" -p 5432 \
+    -c ssl=on -c ssl_cert_file=zoo-cert.pem -c ssl_key_file=zoo-key.pem
+  echo "5432 postgresql postgresql starttls"
 }
 
 start_redis() {
@@ -135,8 +142,11 @@ start_vsftpd() {
   mkdir -p "$DIR/empty"
   printf 'listen=YES\nlisten_ipv6=NO\nlisten_address=%s\nlisten_port=21\nbackground=NO\nanonymous_enable=YES\nno_anon_password=YES\nanon_root=%s/empty\nlocal_enable=NO\nsecure_chroot_dir=%s/empty\n' \
     "$IP" "$DIR" "$DIR" >"$DIR/vsftpd.conf"
+  # AUTH TLS; vsftpd's own default cipher list (DES-CBC3-SHA) is gone from OpenSSL 3.
+  printf 'ssl_enable=YES\nallow_anon_ssl=YES\nssl_ciphers=HIGH\nrsa_cert_file=%s/cert.pem\nrsa_private_key_file=%s/key.pem\n' \
+    "$DIR" "$DIR" >>"$DIR/vsftpd.conf"
   _bg vsftpd /usr/sbin/vsftpd "$DIR/vsftpd.conf"
-  echo "21 ftp vsftpd -"
+  echo "21 ftp vsftpd starttls"
 }
 
 start_postfix() {
@@ -158,13 +168,18 @@ smtpd_client_connection_rate_limit = 0
 maillog_file = /dev/stdout
 # Debian's own main.cf sets this banner; ours is written from scratch.
 smtpd_banner = \$myhostname ESMTP \$mail_name (Debian/GNU)
+# STARTTLS with the zoo's certificate
+smtpd_tls_security_level = may
+smtpd_tls_cert_file = $DIR/cert.pem
+smtpd_tls_key_file = $DIR/key.pem
 EOF
   # smtpd needs proxymap (recipient maps) and anvil; postlogd writes the
   # log to master's standard output, which _bg sends to DIR/postfix.log.
   printf '%s\n' 'smtp inet n - n - - smtpd' 'postlog unix-dgram n - n - 1 postlogd' \
-    'proxymap unix - - n - - proxymap' 'anvil unix - - n - 1 anvil' >"$c/master.cf"
+    'proxymap unix - - n - - proxymap' 'anvil unix - - n - 1 anvil' \
+    'tlsmgr unix - - n 1000? 1 tlsmgr' >"$c/master.cf"
   _bg postfix /usr/lib/postfix/sbin/master -c "$c" -d
-  echo "25 smtp postfix -"
+  echo "25 smtp postfix starttls"
 }
 
 start_dovecot() {
@@ -191,8 +206,8 @@ userdb {
 }
 EOF
   _bg dovecot /usr/sbin/dovecot -F -c "$DIR/dovecot.conf"
-  echo "110 pop3 dovecot-pop3d -"
-  echo "143 imap dovecot-imapd -"
+  echo "110 pop3 dovecot-pop3d starttls"
+  echo "143 imap dovecot-imapd starttls"
   echo "993 imap dovecot-imapd ssl"
   echo "995 pop3 dovecot-pop3d ssl"
 }
@@ -213,6 +228,58 @@ start_mosquitto() {
   echo "1883 mqtt mosquitto -"
 }
 
+start_samba() {  # smbd alone: SMB2 on 445 and 139, no nmbd, no printing
+  _have /usr/sbin/smbd || return
+  local d=$DIR/samba
+  mkdir -p "$d"/{private,state,cache,lock,pid,ncalrpc,share}
+  cat >"$DIR/smb.conf" <<EOF
+[global]
+  workgroup = ZOOLAB
+  netbios name = ZOO
+  server role = standalone server
+  interfaces = $IP
+  bind interfaces only = yes
+  smb ports = 445 139
+  disable netbios = yes
+  private dir = $d/private
+  state directory = $d/state
+  cache directory = $d/cache
+  lock directory = $d/lock
+  pid directory = $d/pid
+  ncalrpc dir = $d/ncalrpc
+  log file = $DIR/smbd_error.log
+  load printers = no
+  printcap name = /dev/null
+  disable spoolss = yes
+[zoo]
+  path = $d/share
+  guest ok = yes
+EOF
+  _bg smbd /usr/sbin/smbd --foreground --no-process-group --debug-stdout -s "$DIR/smb.conf"
+  echo "139 netbios-ssn samba -"
+  echo "445 microsoft-ds samba -"
+}
+
+start_xrdp() {  # listens and negotiates without any desktop or session manager
+  _have /usr/sbin/xrdp || return
+  cat >"$DIR/xrdp.ini" <<EOF
+[Globals]
+ini_version=1
+fork=false
+port=tcp://$IP:3389
+security_layer=negotiate
+certificate=$DIR/cert.pem
+key_file=$DIR/key.pem
+ssl_protocols=TLSv1.2, TLSv1.3
+[Logging]
+LogFile=$DIR/xrdp_error.log
+LogLevel=INFO
+EnableSyslog=false
+EOF
+  _bg xrdp /usr/sbin/xrdp --nodaemon --config "$DIR/xrdp.ini"
+  echo "3389 ms-wbt-server xrdp starttls"
+}
+
 case $cmd in
   start)
     NS=$1 DIR=$2 IP=$3
@@ -221,7 +288,7 @@ case $cmd in
     : >"$DIR/pids"
     _cert
     for s in ssh nginx apache lighttpd mariadb postgres redis stunnel memcached vsftpd postfix \
-             dovecot dnsmasq mosquitto; do
+             dovecot dnsmasq mosquitto samba xrdp; do
       "start_$s"
     done
     ;;

@@ -1,0 +1,270 @@
+// nmap's XML report (nmap.dtd) back into a ScanRecord: what nmap itself
+// writes with -oX and what tojimari's -oX writes (the same DTD). Parsed with
+// libxml2 into a tree, then walked element by element; elements and
+// attributes the record has no place for (os, trace, script, cpe...) are
+// skipped.
+//
+// Hostile files: no network (XML_PARSE_NONET), no DTD loaded, no entity
+// substitution, libxml2's default depth and size limits (no XML_PARSE_HUGE),
+// and any entity declaration is refused outright: a scan report never has one.
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <chrono>
+#include <climits>
+#include <cstring>
+#include <memory>
+#include <optional>
+
+#include "report/read_scan_parts.h"
+
+namespace tj::read_scan {
+namespace {
+
+struct DocFree {
+  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
+};
+struct CtxtFree {
+  void operator()(xmlParserCtxt* c) const { xmlFreeParserCtxt(c); }
+};
+
+bool Is(const xmlNode* n, const char* name) {
+  return n->type == XML_ELEMENT_NODE && std::strcmp(reinterpret_cast<const char*>(n->name), name) == 0;
+}
+
+// The child elements named name, in order.
+template <typename F>
+void EachChild(const xmlNode* n, const char* name, F f) {
+  for (const xmlNode* c = n->children; c; c = c->next)
+    if (Is(c, name)) f(c);
+}
+const xmlNode* FirstChild(const xmlNode* n, const char* name) {
+  for (const xmlNode* c = n->children; c; c = c->next)
+    if (Is(c, name)) return c;
+  return nullptr;
+}
+
+std::optional<std::string> Attr(const xmlNode* n, const char* name) {
+  xmlChar* v = xmlGetNoNsProp(n, reinterpret_cast<const xmlChar*>(name));
+  if (!v) return std::nullopt;
+  std::string s(reinterpret_cast<const char*>(v));
+  xmlFree(v);
+  return s;
+}
+
+// Walks the tree; the first problem is kept with the line of its element.
+class Walker {
+ public:
+  explicit Walker(ScanRecord* r) : r_(r) {}
+  std::string err;
+
+  void Run(const xmlNode* root);
+
+ private:
+  bool ok() const { return err.empty(); }
+  void Fail(const xmlNode* n, const std::string& what) {
+    if (err.empty()) err = fmt::format("{}: <{}>: {}", xmlGetLineNo(n), reinterpret_cast<const char*>(n->name), what);
+  }
+  std::string Str(const xmlNode* n, const char* name) { return Attr(n, name).value_or(""); }
+  // An integer attribute in [lo, hi]; absent leaves *out alone unless required.
+  template <typename T>
+  void Int(const xmlNode* n, const char* name, T* out, long long lo, long long hi, bool required = false) {
+    std::optional<std::string> v = Attr(n, name);
+    if (!v) {
+      if (required) Fail(n, fmt::format("{} is missing", name));
+      return;
+    }
+    long long x = 0;
+    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), x);
+    if (ec != std::errc() || end != v->data() + v->size() || x < lo || x > hi)
+      return Fail(n, fmt::format("{}={}: expected an integer {}-{}", name, Quote(*v), lo, hi));
+    *out = static_cast<T>(x);
+  }
+  void Double(const xmlNode* n, const char* name, double* out) {
+    std::optional<std::string> v = Attr(n, name);
+    if (!v) return;
+    double x = 0;
+    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), x);
+    if (ec != std::errc() || end != v->data() + v->size() || !(x >= 0))
+      return Fail(n, fmt::format("{}={}: expected a number of seconds", name, Quote(*v)));
+    *out = x;
+  }
+
+  void Header(const xmlNode* root);
+  void Host(const xmlNode* n);
+  void Port(const xmlNode* n, HostResult* h);
+  void Service(const xmlNode* n, ServiceInfo* s);
+  void RunStats(const xmlNode* n);
+
+  ScanRecord* r_;
+};
+
+void Walker::Header(const xmlNode* root) {
+  r_->scanner = Str(root, "scanner");
+  r_->info.version = Str(root, "version");
+  r_->info.args = Str(root, "args");
+  long long start = 0;
+  Int(root, "start", &start, 0, 1LL << 40);
+  r_->info.start = std::chrono::system_clock::from_time_t(static_cast<std::time_t>(start));
+  // ScanInfo holds the TCP scan; nmap writes one scaninfo per protocol.
+  EachChild(root, "scaninfo", [&](const xmlNode* n) {
+    if (Str(n, "protocol") != "tcp") return;
+    r_->info.scan_type = Str(n, "type");
+    Int(n, "numservices", &r_->info.tcp_ports, 0, 65536);
+    r_->info.tcp_services = Str(n, "services");
+  });
+  if (const xmlNode* n = FirstChild(root, "verbose")) Int(n, "level", &r_->info.verbose, 0, 100);
+  if (const xmlNode* n = FirstChild(root, "debugging")) Int(n, "level", &r_->info.debugging, 0, 100);
+}
+
+void Walker::Service(const xmlNode* n, ServiceInfo* s) {
+  const std::pair<const char*, std::string*> fields[] = {
+      {"name", &s->name},         {"product", &s->product}, {"version", &s->version},
+      {"extrainfo", &s->extrainfo}, {"tunnel", &s->tunnel}, {"method", &s->method},
+      {"hostname", &s->hostname}, {"ostype", &s->ostype},   {"devicetype", &s->devicetype}};
+  for (const auto& [name, out] : fields) *out = Str(n, name);
+  Int(n, "conf", &s->conf, 0, 10);
+}
+
+void Walker::Port(const xmlNode* n, HostResult* h) {
+  const std::string proto_name = Str(n, "protocol");
+  std::optional<Proto> proto = ProtoFromName(proto_name);
+  if (!proto) {
+    if (proto_name == "sctp" || proto_name == "ip") ++r_->unsupported_ports;
+    else Fail(n, "unknown protocol " + Quote(proto_name));
+    return;
+  }
+  PortResult p;
+  p.addr = h->addr;
+  p.proto = *proto;
+  Int(n, "portid", &p.port, 0, 65535, true);
+  const xmlNode* st = FirstChild(n, "state");
+  if (!st) return Fail(n, "no <state>");
+  const std::string state = Str(st, "state");
+  std::optional<PortState> s = StateFromName(state);
+  if (!s) return Fail(st, "unknown port state " + Quote(state));
+  p.state = *s;
+  p.reason = ReasonOrUnknown(Str(st, "reason"));
+  Int(st, "reason_ttl", &p.reason_ttl, 0, 255);
+  if (std::optional<std::string> ip = Attr(st, "reason_ip")) {
+    std::optional<Address> a = Address::Parse(*ip);
+    if (!a) return Fail(st, "reason_ip is not an IP address: " + Quote(*ip));
+    p.reason_ip = *a;
+    p.reason_ip_set = true;
+  }
+  if (const xmlNode* svc = FirstChild(n, "service")) Service(svc, &*p.service);
+  h->ports.push_back(std::move(p));
+}
+
+void Walker::Host(const xmlNode* n) {
+  HostResult h;
+  // A host may carry a MAC address beside its IP address; the IP one is kept.
+  const xmlNode* addr = nullptr;
+  EachChild(n, "address", [&](const xmlNode* a) {
+    std::string type = Str(a, "addrtype");
+    if (!addr && (type == "ipv4" || type == "ipv6")) addr = a;
+  });
+  if (!addr) return Fail(n, "no IPv4 or IPv6 <address>");
+  const std::string text = Str(addr, "addr");
+  std::optional<Address> a = Address::Parse(text);
+  if (!a) return Fail(addr, "not an IP address: " + Quote(text));
+  h.addr = *a;
+  if (const xmlNode* st = FirstChild(n, "status")) {
+    // nmap's other states (unknown, skipped) hold no result: counted as down.
+    h.status = Str(st, "state") == "up" ? HostStatus::kUp : HostStatus::kDown;
+    h.reason = ReasonOrUnknown(Str(st, "reason"));
+  }
+  if (Str(n, "timedout") == "true") h.status = HostStatus::kTimedOut;
+  if (const xmlNode* names = FirstChild(n, "hostnames"))
+    if (const xmlNode* hn = FirstChild(names, "hostname")) {
+      h.name = Str(hn, "name");
+      h.name_from_ptr = Str(hn, "type") == "PTR";
+    }
+  if (const xmlNode* t = FirstChild(n, "times")) {
+    long long srtt = 0;
+    Int(t, "srtt", &srtt, 0, LLONG_MAX);
+    h.latency = std::chrono::microseconds(srtt);
+  }
+  // <extraports> hold counts, not ports: they are left out (read_scan.h).
+  if (const xmlNode* ports = FirstChild(n, "ports"))
+    EachChild(ports, "port", [&](const xmlNode* p) {
+      if (ok()) Port(p, &h);
+    });
+  r_->hosts.push_back(std::move(h));
+}
+
+void Walker::RunStats(const xmlNode* n) {
+  if (const xmlNode* f = FirstChild(n, "finished")) {
+    Double(f, "elapsed", &r_->summary.elapsed_seconds);
+    // nmap writes exit="error" when it stopped early; tojimari when interrupted.
+    r_->summary.interrupted = Str(f, "exit") == "error";
+  }
+  if (const xmlNode* h = FirstChild(n, "hosts")) {
+    Int(h, "up", &r_->summary.hosts_up, 0, LLONG_MAX);
+    Int(h, "total", &r_->summary.hosts_total, 0, LLONG_MAX);
+  }
+}
+
+void Walker::Run(const xmlNode* root) {
+  Header(root);
+  for (const xmlNode* c = root->children; c && ok(); c = c->next) {
+    if (Is(c, "host")) Host(c);
+    else if (Is(c, "runstats")) RunStats(c);
+  }
+}
+
+// libxml2 keeps process-wide tables; initialising them once, before any
+// parse, is what makes concurrent parses safe.
+void InitOnce() {
+  static const bool done = [] {
+    xmlInitParser();
+    return true;
+  }();
+  (void)done;
+}
+
+// libxml2's message is several lines ending in a newline; the first line is enough.
+std::string FirstLine(const char* msg) {
+  std::string s = msg ? msg : "malformed XML";
+  size_t nl = s.find('\n');
+  return nl == std::string::npos ? s : s.substr(0, nl);
+}
+
+}  // namespace
+
+Result<ScanRecord> ReadXml(std::string_view text, std::string_view name) {
+  if (text.size() > INT_MAX) return MakeError(fmt::format("{}: too large for an XML report", name));
+  // Reports are UTF-8 (both writers say so), and read as UTF-8 whatever the
+  // document claims, so this check sees every declaration.
+  if (text.find("<!ENTITY") != std::string_view::npos)
+    return MakeError(fmt::format("{}: declares XML entities, which no scan report does: refused", name));
+  InitOnce();
+  std::unique_ptr<xmlParserCtxt, CtxtFree> ctxt(xmlNewParserCtxt());
+  if (!ctxt) return MakeError(fmt::format("{}: out of memory for the XML parser", name));
+  const std::string url(name);
+  constexpr int kOptions = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
+  std::unique_ptr<xmlDoc, DocFree> doc(
+      xmlCtxtReadMemory(ctxt.get(), text.data(), static_cast<int>(text.size()), url.c_str(), "UTF-8", kOptions));
+  if (!doc) {
+    const xmlError* e = xmlCtxtGetLastError(ctxt.get());
+    if (!e) return MakeError(fmt::format("{}: malformed XML", name));
+    return MakeError(fmt::format("{}:{}: malformed XML: {}", name, e->line, FirstLine(e->message)));
+  }
+  if (doc->intSubset && doc->intSubset->entities)  // declared some other way than the text check sees
+    return MakeError(fmt::format("{}: declares XML entities, which no scan report does: refused", name));
+  const xmlNode* root = xmlDocGetRootElement(doc.get());
+  if (!root || !Is(root, "nmaprun"))
+    return MakeError(fmt::format("{}: an XML document of another kind, not an nmap-format scan report (root <{}>)",
+                                 name, root ? reinterpret_cast<const char*>(root->name) : ""));
+  ScanRecord record;
+  Walker w(&record);
+  w.Run(root);
+  if (!w.err.empty()) return MakeError(fmt::format("{}:{}", name, w.err));
+  SortPorts(&record);
+  return record;
+}
+
+}  // namespace tj::read_scan
