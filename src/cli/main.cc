@@ -23,6 +23,7 @@ int Help(const std::vector<std::string>& args) {
   if (args[0] == "check") return fmt::print("{}", tj::CheckHelp()), 0;
   if (args[0] == "history") return fmt::print("{}", tj::HistoryHelp()), 0;
   if (args[0] == "diff") return fmt::print("{}", tj::DiffHelp()), 0;
+  if (args[0] == "audit") return fmt::print("{}", tj::AuditHelp()), 0;
   std::string hint = tj::SpellCheck(args[0], tj::CommandNames());
   fmt::print(stderr, "tojimari: no help for \"{}\"{}\n", args[0],
              hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint));
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (first == "scan") return tj::RunScan(rest, ctx);
   if (first == "check") return tj::RunCheck(rest, ctx);
+  if (first == "audit") return tj::RunAudit(rest, ctx);
   if (first == "resume") return tj::RunResume(rest, ctx);
   if (first == "history") return tj::RunHistory(rest, ctx);
   if (first == "diff") return tj::RunDiff(rest, ctx);
