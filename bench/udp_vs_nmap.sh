@@ -65,6 +65,7 @@ right() { join "$1" "$2" | awk '$2 == $3 { n++ } END { print n + 0 }'; }  # TRUT
 run_tj() {  # LABEL ARGS...
   local label=$1; shift
   local t0 t1 first="" line
+  sleep 7  # every run starts with the target's ICMP buckets full, as nmap's did
   t0=$(now)
   while IFS= read -r line; do
     echo "$line" >>"$work/$label.ndjson"

@@ -374,11 +374,7 @@ std::vector<HostOutcome> RawRun::Run() {
   Drain();
   if (!Stopped()) Finish();
   stats_->foreign += foreign_.load();
-  stats_->parse.parsed += parse_.parsed;
-  stats_->parse.truncated += parse_.truncated;
-  stats_->parse.malformed += parse_.malformed;
-  stats_->parse.unsupported += parse_.unsupported;
-  stats_->parse.bad_quote += parse_.bad_quote;
+  stats_->parse += parse_;
   for (HostOutcome& o : out_) {
     o.latency = rtt_.srtt();
     std::sort(o.ports.begin(), o.ports.end(), [](const PortResult& a, const PortResult& b) { return a.port < b.port; });

@@ -63,6 +63,7 @@ void UdpHostPlan::OnIcmp(uint32_t port, uint16_t lane, Verdict v, bool from_host
 double UdpHostPlan::Interval() const {
   // One round per token the host grants this lane; before the rate is
   // known, as fast as answers can be waited for.
+  if (!limited_) return std::max(wait_, opts_.quiet_proof / 5);  // waiting for a first error
   return rate_ > 0 ? std::max(wait_, 0.9 / rate_) : wait_;
 }
 
@@ -142,7 +143,9 @@ void UdpHostPlan::Judge(double now, double wait) {
         if (++port.strikes >= (opts_.fast ? 1 : opts_.strikes))
           Decide(p, {PortState::kOpenFiltered, Reason::kNoResponse});
       } else if (!limited_) {
-        if (++port.strikes + 1 >= opts_.silent_tries) Decide(p, {PortState::kOpenFiltered, Reason::kNoResponse});
+        ++port.strikes;
+        if (port.strikes + 1 >= opts_.silent_tries && now - first_start_ >= opts_.quiet_proof)
+          Decide(p, {PortState::kOpenFiltered, Reason::kNoResponse});
       }
     }
     if (opts_.fast && limited_) {

@@ -22,7 +22,8 @@
 // correctness: only the canary is.
 //
 // A host that sends no ICMP error at all shows no rate limit; its silent
-// ports get plain retries, as nmap does. Fast mode (--udp-fast) stops after
+// ports get plain retries, as nmap does, spread over a few seconds in case
+// its bucket was merely empty when the scan began. Fast mode (--udp-fast) stops after
 // one round past the first and calls what is left on a limited host
 // closed|filtered (icmp-ratelimit).
 // Thread-safety: none; the engine's control thread owns each plan.
@@ -40,6 +41,10 @@ struct UdpPlanOptions {
   int strikes = 2;           // conclusive silent rounds before open|filtered
   int silent_tries = 3;      // tries before open|filtered on a host with no ICMP at all
   bool fast = false;         // --udp-fast
+  // A host that sent no ICMP error yet may just have an empty bucket (a
+  // scan moments ago used it up): silence proves "no ICMP at all" only
+  // after this long, a few refills of Linux's default one per second.
+  double quiet_proof = 2.5;
 };
 
 struct UdpProbeRef {

@@ -107,6 +107,7 @@ UdpRun::UdpRun(RawLink& link, const UdpRunParams& p, const std::vector<RawHost>&
   // three tries: UDP silence is not loss to recover but the answer.
   po.silent_tries = std::clamp(p.timing.max_retries + 1, 1, 3);
   po.strikes = p.timing.max_retries <= 2 ? 1 : 2;
+  if (p.fast) po.quiet_proof = 1.2;  // one refill of Linux's default rate
   plans_.assign(hosts.size(), UdpHostPlan(ports.size(), p.lanes.size(), po));
   out_.resize(hosts.size());
   for (size_t i = 0; i < hosts.size(); ++i) out_[i].addr = hosts[i].addr;
@@ -297,11 +298,7 @@ std::vector<HostOutcome> UdpRun::Run() {
     if (!finished_[h])
       for (uint32_t p = 0; p < ports_.size(); ++p) Report(h, p);
   stats_->foreign += foreign_.load();
-  stats_->parse.parsed += parse_.parsed;
-  stats_->parse.truncated += parse_.truncated;
-  stats_->parse.malformed += parse_.malformed;
-  stats_->parse.unsupported += parse_.unsupported;
-  stats_->parse.bad_quote += parse_.bad_quote;
+  stats_->parse += parse_;
   for (HostOutcome& o : out_) {
     o.latency = rtt_.srtt();
     std::sort(o.ports.begin(), o.ports.end(), [](const PortResult& a, const PortResult& b) { return a.port < b.port; });

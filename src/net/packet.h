@@ -101,6 +101,11 @@ struct ParseStats {
   uint64_t malformed = 0;      // bad version, header length, total length
   uint64_t unsupported = 0;    // not IPv4/IPv6 TCP/UDP/ICMP we use (e.g. fragments, ARP)
   uint64_t bad_quote = 0;      // ICMP error whose quoted packet cannot be read
+  ParseStats& operator+=(const ParseStats& o) {
+    parsed += o.parsed, truncated += o.truncated, malformed += o.malformed;
+    unsupported += o.unsupported, bad_quote += o.bad_quote;
+    return *this;
+  }
 };
 
 // REQUIRES: frame starts with a 14-byte Ethernet header (as on Ethernet,

@@ -147,10 +147,13 @@ TEST_F(UdpScan, EveryPortRightWithEightSourceAddresses) {
 }
 
 // One source address: the plan must wait out the limit, never calling a
-// closed port open|filtered because its ICMP error was suppressed.
+// closed port open|filtered because its ICMP error was suppressed. The
+// second scan starts with the bucket the first one emptied: no ICMP error
+// at all in its first round, which is not the same as a host that sends none.
 TEST_F(UdpScan, EveryPortRightWithOneSourceAddress) {
   if (NotReady()) return;
-  auto ports = Ports(24);
+  auto ports = Ports(12);
+  ExpectTruth(Scan({}, kTarget4, ports), ports);
   ExpectTruth(Scan({}, kTarget4, ports), ports);
 }
 
