@@ -1,6 +1,8 @@
 // Signature matching; see match.h.
 #include "service/match.h"
 
+#include "service/decode.h"
+
 namespace tj {
 namespace {
 
@@ -57,7 +59,9 @@ MatchResult MatchReply(const ProbeDb& db, const Probe& probe, std::string_view r
     }
     return true;
   });
-  return hard.matched ? hard : soft;
+  MatchResult& r = hard.matched ? hard : soft;
+  if (r.matched && !probe.decoder.empty()) Decode(probe.decoder, reply, &r.info);
+  return r;
 }
 
 bool ProbeCanName(const ProbeDb& db, const Probe& probe, std::string_view service) {
