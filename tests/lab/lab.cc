@@ -120,6 +120,8 @@ std::unique_ptr<Lab> Lab::Up(const LabOptions& opts, std::string* why) {
   if (opts.loss_pct > 0) {
     argv.insert(argv.end(), {"--loss", std::to_string(opts.loss_pct)});
   }
+  if (!opts.ports.empty()) argv.insert(argv.end(), {"--ports", opts.ports});
+  if (opts.sources > 0) argv.insert(argv.end(), {"--sources", std::to_string(opts.sources)});
   RunResult r = Run(argv, std::chrono::seconds(60));
   if (r.exit_code != 0) {
     *why = "lab.sh up failed (exit " + std::to_string(r.exit_code) + "): " + r.err;

@@ -41,6 +41,8 @@ bool InCi();
 
 struct LabOptions {
   int loss_pct = 0;  // packet loss each way on the target's veth, in percent
+  std::string ports; // the target's TCP listeners ("22,80"); empty: lab.sh's default set
+  int sources = 0;   // extra scanner addresses for -S (LAB_SOURCES4/6)
 };
 
 // What the lab makes of a TCP port.
