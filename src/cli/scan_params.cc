@@ -94,7 +94,8 @@ constexpr P kTable[] = {
     {"-Pn", ArgKind::kFlag, "", kTech, "skip host discovery: treat every host as up",
      [](O& o, SV) { o.skip_discovery = true; return Status::Ok(); }},
     {"-sV", ArgKind::kFlag, "", kVersion,
-     "probe open ports for the service, product and version (and the TLS certificate, also via STARTTLS)",
+     "probe open ports (and open|filtered UDP ports, with -sU) for the service, product and version "
+     "(and the TLS certificate, also via STARTTLS)",
      [](O& o, SV) { o.version_detect = true; return Status::Ok(); }},
     {"-A", ArgKind::kFlag, "", kVersion, "aggressive: enables -sV",
      [](O& o, SV) { o.version_detect = true; return Status::Ok(); }},

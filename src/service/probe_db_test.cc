@@ -111,7 +111,7 @@ TEST(ProbeDb, UdpPayloadAndDecoder) {
   auto db = ParseProbeDb("probe D udp payload=dns decode=ntp\n", "t");
   ASSERT_TRUE(db) << db.error().message;
   EXPECT_TRUE(db->probes[0].udp);
-  EXPECT_NE(db->probes[0].payload.find("\x07version\x04bind"), std::string::npos);
+  EXPECT_NE(db->probes[0].payload.find("\x07version\x04" "bind"), std::string::npos);
   EXPECT_EQ(db->probes[0].decoder, "ntp");
   auto bad = ParseProbeDb("probe D udp payload=nosuch\n", "t");
   ASSERT_FALSE(bad);
