@@ -105,7 +105,7 @@ for port in ${ports//,/ }; do
     IFS=$'\x1f' read -r _ gs gp gv < <(awk -F'\t' -v OFS=$'\x1f' -v p="$port" '$1 == p { $1 = $1; print }' "$work/$tool.tsv") || true
     m=""
     if [[ ${gs:-} == "${want_s[$port]:-?}" ]]; then m+="+"; right[${tool}_s]=$((right[${tool}_s] + 1)); else m+="-"; fi
-    if [[ ${gp:-} == "${want_p[$port]:-?}" ]]; then m+="+"; right[${tool}_p]=$((right[${tool}_p] + 1)); else m+="-"; fi
+    if [[ ${gp:-} == "${want_p[$port]-?}" ]]; then m+="+"; right[${tool}_p]=$((right[${tool}_p] + 1)); else m+="-"; fi
     if [[ -z $wv ]]; then m+="."
     elif [[ ${gv:-} == "$wv" || ${gv%% *} == "$wv" ]]; then m+="+"; right[${tool}_v]=$((right[${tool}_v] + 1))
     else m+="-"; fi
