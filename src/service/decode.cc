@@ -1,11 +1,12 @@
 // Reply decoders; see decode.h.
 #include "service/decode.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace tj {
 namespace {
@@ -46,18 +47,13 @@ std::string VersionList(std::vector<uint32_t> v) {
 // Well-known ONC RPC program numbers (RFC 1833, RFC 1813, the rpc file of
 // most systems).
 std::string_view ProgramName(uint32_t prog) {
-  switch (prog) {
-    case 100000: return "rpcbind";
-    case 100003: return "nfs";
-    case 100004: return "ypserv";
-    case 100005: return "mountd";
-    case 100007: return "ypbind";
-    case 100011: return "rquotad";
-    case 100021: return "nlockmgr";
-    case 100024: return "status";
-    case 100227: return "nfs_acl";
-    default: return "";
-  }
+  static constexpr std::pair<uint32_t, std::string_view> kNames[] = {
+      {100000, "rpcbind"}, {100003, "nfs"},      {100004, "ypserv"}, {100005, "mountd"},  {100007, "ypbind"},
+      {100011, "rquotad"}, {100021, "nlockmgr"}, {100024, "status"}, {100227, "nfs_acl"},
+  };
+  for (auto [n, name] : kNames)
+    if (n == prog) return name;
+  return "";
 }
 
 struct Program {
@@ -99,13 +95,14 @@ bool DecodeRpcDump(std::string_view reply, ServiceInfo* info) {
     if (p.udp) via.push_back("udp");
     if (p.other) via.push_back("other");
     std::string_view name = ProgramName(p.prog);
-    parts.push_back(fmt::format("{}{}{} v{} {}", p.prog, name.empty() ? "" : " ", name, VersionList(p.versions),
-                                fmt::join(via, "/")));
+    parts.push_back(fmt::format("{}{}{} v{} {}", p.prog, name.empty() ? "" : " ", name,
+                                VersionList(p.versions), fmt::join(via, "/")));
   }
   auto self = std::find_if(progs.begin(), progs.end(), [](const Program& p) { return p.prog == 100000; });
   if (info->version.empty() && self != progs.end()) info->version = VersionList(self->versions);
   if (info->extrainfo.empty())
-    info->extrainfo = parts.empty() ? "RPC #100000; no programs" : fmt::format("RPC #100000; {}", fmt::join(parts, ", "));
+    info->extrainfo =
+        parts.empty() ? "RPC #100000; no programs" : fmt::format("RPC #100000; {}", fmt::join(parts, ", "));
   return true;
 }
 

@@ -28,8 +28,9 @@ TEST(Decode, RpcDumpGroupsPrograms) {
   ServiceInfo i;
   ASSERT_TRUE(DecodeRpcDump(r, &i));
   EXPECT_EQ(i.version, "2-4");
-  EXPECT_EQ(i.extrainfo,
-            "RPC #100000; 100000 rpcbind v2-4 tcp/udp, 100024 status v1 udp, 100003 nfs v3-4 tcp, 300019 v1 tcp");
+  EXPECT_EQ(
+      i.extrainfo,
+      "RPC #100000; 100000 rpcbind v2-4 tcp/udp, 100024 status v1 udp, 100003 nfs v3-4 tcp, 300019 v1 tcp");
 }
 
 TEST(Decode, RpcDumpKeepsSignatureFieldsAndGaps) {
@@ -43,7 +44,7 @@ TEST(Decode, RpcDumpKeepsSignatureFieldsAndGaps) {
 TEST(Decode, RpcDumpRejectsMalformed) {
   ServiceInfo i;
   std::string good = kHeader + Entry(100000, 2, 6, 111) + kEnd;
-  EXPECT_FALSE(DecodeRpcDump(good.substr(0, good.size() - 1), &i));  // list not ended
+  EXPECT_FALSE(DecodeRpcDump(good.substr(0, good.size() - 1), &i));            // list not ended
   EXPECT_FALSE(DecodeRpcDump(kHeader + Entry(1, 1, 6, 1).substr(0, 12), &i));  // truncated entry
   std::string denied = good;
   denied[11] = 1;  // MSG_DENIED

@@ -76,7 +76,7 @@ class UdpPortProbe {
     };
     if (!p.followup.empty()) {
       ReadEnd end = c->Read(reply, o_.max_reply, until, o_.quiet,
-                    [&](const std::string& b) { return MatchReply(db_, p, b).matched; });
+                            [&](const std::string& b) { return MatchReply(db_, p, b).matched; });
       auto first = MatchReply(db_, p, *reply);
       if (end != ReadEnd::kStop || !first.soft || !c->Send(p.followup)) {
         note();

@@ -96,11 +96,12 @@ TEST_F(UdpServiceZoo, IdentifiesEveryServerAndInventsNothing) {
   const std::string drop = lab_->Fact("LAB_DROP_UDP");  // silent: open|filtered
   const int silent = std::stoi(drop.substr(0, drop.find('-')));
   const std::vector<int> closed = {1000, 1001};
-  std::string spec = "U:53,111,123,161,11211," + std::to_string(silent) + "," + std::to_string(silent + 1) +
-                     ",1000,1001";
+  std::string spec =
+      "U:53,111,123,161,11211," + std::to_string(silent) + "," + std::to_string(silent + 1) + ",1000,1001";
   const std::string nd = P("udp.ndjson"), normal = P("udp.txt");
   auto run = lab_->RunInScanner(
-      {ScannerBin(), "-sU", "-sV", "-Pn", "-n", "-p", spec, "--ndjson", nd, "-oN", normal, kTarget}, seconds(120));
+      {ScannerBin(), "-sU", "-sV", "-Pn", "-n", "-p", spec, "--ndjson", nd, "-oN", normal, kTarget},
+      seconds(120));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   // Ports run in parallel and a silent one waits out at most its UDP budget
   // (6 s at the default intensity), on top of the scan itself.
@@ -158,7 +159,8 @@ TEST_F(UdpServiceZoo, IdentifiesEveryServerAndInventsNothing) {
   ss << txt.rdbuf();
   std::string dns_truth =
       Upstream(tjlab::Run({"dpkg-query", "-W", "-f=${Version}", "dnsmasq-base"}, seconds(10)).out);
-  std::string memc_truth = Upstream(tjlab::Run({"dpkg-query", "-W", "-f=${Version}", "memcached"}, seconds(10)).out);
+  std::string memc_truth =
+      Upstream(tjlab::Run({"dpkg-query", "-W", "-f=${Version}", "memcached"}, seconds(10)).out);
   auto line_of = [&](const std::string& head) {
     size_t at = ss.str().find(head);
     return at == std::string::npos ? std::string() : ss.str().substr(at, ss.str().find('\n', at) - at);
@@ -181,8 +183,8 @@ TEST_F(UdpServiceZoo, IdentifiesEveryServerAndInventsNothing) {
 // Never a probed service.
 TEST_F(UdpServiceZoo, ClosedPortsSeenAsOpenFilteredGetNoService) {
   if (NotReady()) return;
-  auto nft = tjlab::Run({"ip", "netns", "exec", lab_->target_ns(), "nft", "add", "rule", "inet", "tjlab", "input",
-                         "udp", "dport", "1000-1009", "udp", "length", "8", "drop"},
+  auto nft = tjlab::Run({"ip", "netns", "exec", lab_->target_ns(), "nft", "add", "rule", "inet", "tjlab",
+                         "input", "udp", "dport", "1000-1009", "udp", "length", "8", "drop"},
                         seconds(10));
   ASSERT_EQ(nft.exit_code, 0) << nft.err;
   const std::string nd = P("closed.ndjson");
