@@ -124,7 +124,8 @@ constexpr P kTable[] = {
     {"--disable-arp-ping", ArgKind::kFlag, "", kTech, "on the local link, send the IP probes instead of ARP/NDP",
      [](O& o, SV) { o.disable_arp_ping = true; return Status::Ok(); }},
     {"-sV", ArgKind::kFlag, "", kVersion,
-     "probe open ports for the service, product and version (and the TLS certificate, also via STARTTLS)",
+     "probe open ports (and open|filtered UDP ports, with -sU) for the service, product and version "
+     "(and the TLS certificate, also via STARTTLS)",
      [](O& o, SV) { o.version_detect = true; return Status::Ok(); }},
     {"-A", ArgKind::kFlag, "", kVersion, "aggressive: enables -sV",
      [](O& o, SV) { o.version_detect = true; return Status::Ok(); }},

@@ -169,6 +169,12 @@ const std::vector<const UdpPayload*>& UdpPayloadTable::For(uint16_t port) const 
   return kEmptyList;
 }
 
+const UdpPayload* UdpPayloadTable::Find(std::string_view name) const {
+  for (const auto& p : payloads_)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
 const UdpPayloadTable& UdpPayloadTable::Builtin() {
   static const UdpPayloadTable table = [] {
     auto parsed = Parse(embedded::udp_payloads);

@@ -27,6 +27,8 @@ class UdpPayloadTable {
   // The payloads sent to `port`: one empty datagram when none is known.
   const std::vector<const UdpPayload*>& For(uint16_t port) const;
   size_t size() const { return payloads_.size(); }
+  // The payload named `name` ("dns"), or nullptr: -sV's UDP probes reuse them.
+  const UdpPayload* Find(std::string_view name) const;
 
  private:
   std::vector<UdpPayload> payloads_;

@@ -207,10 +207,12 @@ DetectOptions DetectOptionsFor(int intensity) {
     o.null_wait = milliseconds(1500);
     o.max_probe_wait = milliseconds(2500);
     o.port_budget = milliseconds(8000);
+    o.udp_port_budget = milliseconds(4000);
   } else if (o.intensity >= 9) {
     o.null_wait = milliseconds(5000);
     o.max_probe_wait = milliseconds(8000);
     o.port_budget = milliseconds(40000);
+    o.udp_port_budget = milliseconds(15000);
   }
   return o;
 }
@@ -247,14 +249,25 @@ ServiceInfo DetectPort(const ProbeDb& db, const DetectOptions& o, const Address&
 void DetectServices(const ProbeDb& db, const ServiceTable& services, const DetectOptions& o, HostResult* host) {
   std::vector<PortResult*> todo;
   for (auto& p : host->ports)
-    if (p.proto == Proto::kTcp && p.state == PortState::kOpen) todo.push_back(&p);
+    if (p.state == PortState::kOpen || (p.proto == Proto::kUdp && p.state == PortState::kOpenFiltered))
+      todo.push_back(&p);
   if (todo.empty()) return;
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < todo.size();) {
       PortResult* p = todo[i];
       if (o.stop && o.stop->load()) break;
-      p->service = DetectPort(db, o, p->addr, p->port, services.Name(p->proto, p->port));
+      if (p->proto == Proto::kTcp) {
+        p->service = DetectPort(db, o, p->addr, p->port, services.Name(p->proto, p->port));
+        continue;
+      }
+      UdpDetect u = DetectUdpPort(db, o, p->addr, p->port, services.Name(p->proto, p->port));
+      if (u.refused && !u.answered) continue;  // closed after all: no service to report
+      if (u.answered && p->state == PortState::kOpenFiltered) {
+        p->state = PortState::kOpen;
+        p->reason = Reason::kUdpResponse;
+      }
+      p->service = std::move(u.info);
     }
   };
   size_t n = std::min<size_t>(todo.size(), std::max(1, o.parallelism));

@@ -38,6 +38,8 @@ struct DetectOptions {
   std::chrono::milliseconds tls_null_wait{1000};  // the banner wait inside TLS when a probe lists the
                                                   // port (a TLS service greets right after the handshake)
   std::chrono::milliseconds port_budget{15000};   // all probing of one port, TLS included
+  std::chrono::milliseconds udp_port_budget{6000};  // all probing of one UDP port: a silent
+                                                  // (open|filtered) port waits out every probe
   size_t max_reply = 32 * 1024;                   // bytes kept of one reply
   int parallelism = 32;                           // ports probed at once
   const std::atomic<bool>* stop = nullptr;        // set on SIGINT: remaining ports are skipped
@@ -52,7 +54,21 @@ DetectOptions DetectOptionsFor(int intensity);
 ServiceInfo DetectPort(const ProbeDb& db, const DetectOptions& o, const Address& addr, uint16_t port,
                        std::string_view table_name);
 
-// Fills PortResult::service for every open TCP port of host.
+// Probes one UDP port (udp_detect.cc): one datagram per probe over a
+// connected socket. refused: an ICMP port unreachable came back (the port is
+// closed; info is then meaningless). answered: some datagram came back.
+struct UdpDetect {
+  ServiceInfo info;
+  bool answered = false;
+  bool refused = false;
+};
+UdpDetect DetectUdpPort(const ProbeDb& db, const DetectOptions& o, const Address& addr, uint16_t port,
+                        std::string_view table_name);
+
+// Fills PortResult::service for every open TCP port and every open or
+// open|filtered UDP port of host. A UDP port that answers a probe is open
+// (reason udp-response); one that is refused keeps its state and gets no
+// service.
 void DetectServices(const ProbeDb& db, const ServiceTable& services, const DetectOptions& o, HostResult* host);
 
 }  // namespace tj

@@ -1,6 +1,8 @@
 // Signature matching; see match.h.
 #include "service/match.h"
 
+#include "service/decode.h"
+
 namespace tj {
 namespace {
 
@@ -11,8 +13,9 @@ void ForEachSource(const ProbeDb& db, const Probe& probe, bool with_null, Fn fn)
   if (!fn(probe)) return;
   for (const auto& name : probe.fallback)
     if (const Probe* p = db.Find(name); p && p != &probe && !fn(*p)) return;
+  // (TCP only: a UDP reply is never a banner.)
   if (with_null && !db.probes.empty() && db.probes[0].payload.empty() && !db.probes[0].tls_handshake &&
-      &db.probes[0] != &probe)
+      db.probes[0].udp == probe.udp && &db.probes[0] != &probe)
     fn(db.probes[0]);
 }
 
@@ -57,7 +60,9 @@ MatchResult MatchReply(const ProbeDb& db, const Probe& probe, std::string_view r
     }
     return true;
   });
-  return hard.matched ? hard : soft;
+  MatchResult& r = hard.matched ? hard : soft;
+  if (r.matched && !probe.decoder.empty()) Decode(probe.decoder, reply, &r.info);
+  return r;
 }
 
 bool ProbeCanName(const ProbeDb& db, const Probe& probe, std::string_view service) {

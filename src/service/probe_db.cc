@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "probes/udp_payloads.h"
+#include "service/decode.h"
+
 namespace tj {
 namespace {
 
@@ -208,6 +211,14 @@ Status ProbeField(const Field& f, Probe* p) {
     auto b = UnescapePayload(f.value);
     if (!b) return b.error();
     (k == "send" ? p->payload : p->followup) = std::move(*b);
+  } else if (k == "payload") {
+    // The same question -sU asks (data/udp-payloads.txt), kept in one place.
+    const UdpPayload* u = UdpPayloadTable::Builtin().Find(f.value);
+    if (!u) return MakeError(fmt::format("no UDP payload named \"{}\" in data/udp-payloads.txt", f.value));
+    p->payload.assign(u->bytes.begin(), u->bytes.end());
+  } else if (k == "decode") {
+    if (!IsDecoder(f.value)) return MakeError(fmt::format("unknown decoder \"{}\" ({})", f.value, DecoderNames()));
+    p->decoder = f.value;
   } else if (k == "tls") {
     p->tls_handshake = true;
   } else {

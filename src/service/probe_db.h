@@ -42,6 +42,8 @@ struct Probe {
                                 // "then"): a second request the protocol allows only after
                                 // the first is answered (SMB2's SESSION_SETUP after NEGOTIATE)
   bool tls_handshake = false;   // not bytes: try a TLS handshake (our format's "tls")
+  std::string decoder;          // our format's "decode": code that reads fields a regex cannot
+                                // (a list, a binary number) from a matched reply; see decode.h
   int rarity = 1;               // 1 (always worth it) .. 9 (rarely answers)
   int wait_ms = 3000;           // how long to wait for the reply
   PortList ports, sslports;     // where this probe is most likely to be answered

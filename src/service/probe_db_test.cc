@@ -106,6 +106,29 @@ TEST(ProbeDb, FollowUpPayload) {
   EXPECT_TRUE(smb->followup.find("NTLMSSP") != std::string::npos);
 }
 
+// payload= takes -sU's datagram by name; decode= names a reader in code.
+TEST(ProbeDb, UdpPayloadAndDecoder) {
+  auto db = ParseProbeDb("probe D udp payload=dns decode=ntp\n", "t");
+  ASSERT_TRUE(db) << db.error().message;
+  EXPECT_TRUE(db->probes[0].udp);
+  EXPECT_NE(db->probes[0].payload.find("\x07version\x04" "bind"), std::string::npos);
+  EXPECT_EQ(db->probes[0].decoder, "ntp");
+  auto bad = ParseProbeDb("probe D udp payload=nosuch\n", "t");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message, "t:1: no UDP payload named \"nosuch\" in data/udp-payloads.txt");
+  auto dec = ParseProbeDb("probe D udp send=x decode=zz\n", "t");
+  ASSERT_FALSE(dec);
+  EXPECT_EQ(dec.error().message, "t:1: unknown decoder \"zz\" (ntp, rpc-dump)");
+  // The built-in UDP probes all carry bytes.
+  int udp = 0;
+  for (const auto& p : BuiltinProbeDb().probes)
+    if (p.udp) {
+      ++udp;
+      EXPECT_FALSE(p.payload.empty()) << p.name;
+    }
+  EXPECT_GE(udp, 6);
+}
+
 // The built-in database parses, starts with the NULL probe, and each of its
 // probes has a name the docs can point at.
 TEST(ProbeDb, BuiltinLoads) {

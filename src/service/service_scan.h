@@ -20,7 +20,7 @@ class ServiceScan {
   // enabled false: Run does nothing. db_path empty: the built-in database.
   static Result<std::shared_ptr<ServiceScan>> Make(bool enabled, int intensity, const std::string& db_path,
                                                    const std::atomic<bool>* stop);
-  // Fills the service of every open TCP port of host.
+  // Fills the service of every open TCP port and open or open|filtered UDP port of host.
   void Run(const ServiceTable& services, HostResult* host) const;
 
  private:
