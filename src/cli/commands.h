@@ -30,11 +30,14 @@ int RunScanTo(const std::vector<std::string>& args, const CommandContext& ctx, c
 // `tojimari resume FILE`: finishes the scan an interrupted run saved.
 int RunResume(const std::vector<std::string>& args, const CommandContext& ctx);
 int RunCheck(const std::vector<std::string>& args, const CommandContext& ctx);
+// `tojimari watch`: the audit on a schedule, with alerts (--once: 0 quiet, 1 alerted, 2 could not run).
+int RunWatch(const std::vector<std::string>& args, const CommandContext& ctx);
 
 // Help texts.
 std::string MainHelp();
 std::string ScanHelp();
 std::string CheckHelp();
+std::string WatchHelp();
 // The subcommand names, for "did you mean".
 std::vector<std::string_view> CommandNames();
 

@@ -12,6 +12,7 @@ std::string MainHelp() {
       "Usage: tojimari [scan] [options] TARGET...     scan ports (nmap's options)\n"
       "       tojimari check [options] HOST:PORT...   is this port open? (exit 0 when all are)\n"
       "       tojimari resume FILE                    finish a scan that was interrupted\n"
+      "       tojimari watch --every 10m [options]    scan on a schedule, alert on changes\n"
       "       tojimari help [COMMAND]                 help on a command\n"
       "       tojimari version\n"
       "\n"
@@ -34,6 +35,6 @@ std::string ScanHelp() {
          ParamsHelp(ScanParams());
 }
 
-std::vector<std::string_view> CommandNames() { return {"scan", "check", "resume", "help", "version"}; }
+std::vector<std::string_view> CommandNames() { return {"scan", "check", "resume", "watch", "help", "version"}; }
 
 }  // namespace tj

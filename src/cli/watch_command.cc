@@ -1,0 +1,232 @@
+// `tojimari watch --policy FILE --every DURATION`: the audit on a schedule.
+// Each run is stored, compared with the previous one, and what changed
+// (ports, after a re-check; findings that appeared or cleared) is sent to
+// the alert sinks. The cycle itself is watch/watcher.h; this file reads the
+// options and connects the parts: the scans (in a child process each,
+// cli/watch_scan.h), the audit, the history, the sinks and /metrics.
+//   --once: exit 0 nothing to alert, 1 alerted, 2 could not run.
+#include <curl/curl.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "cli/commands.h"
+#include "cli/scan_options.h"
+#include "cli/watch_scan.h"
+#include "core/duration.h"
+#include "core/spellcheck.h"
+#include "watch/metrics_server.h"
+#include "watch/schedule.h"
+#include "watch/watcher.h"
+
+namespace tj {
+namespace {
+
+using SV = std::string_view;
+
+struct WatchOptions {
+  std::string policy;                 // --policy FILE
+  std::string every;                  // --every DURATION
+  std::string db;                     // --db URL (default: the history's default file)
+  std::vector<std::string> webhooks;  // --webhook URL (repeatable)
+  std::vector<std::string> execs;     // --exec CMD (repeatable)
+  bool syslog = false;                // --syslog
+  std::string metrics;                // --metrics ADDR:PORT
+  bool once = false;                  // --once
+  bool help = false;
+  std::vector<std::string> scan;      // everything else: scan options (and, without a policy, targets)
+};
+
+constexpr SV kOwnValue[] = {"--policy", "--every", "--db", "--webhook", "--exec", "--metrics"};
+constexpr SV kOwnFlag[] = {"--syslog", "--once", "-h", "--help"};
+
+int Fail(const std::string& msg) {
+  fmt::print(stderr, "tojimari watch: {}\n", msg);
+  return 2;
+}
+
+const Param<ScanOptions>* FindScanParam(SV word) {
+  for (const auto& p : ScanParams())
+    if (p.name == word) return &p;
+  return nullptr;
+}
+
+Status SplitArgs(const std::vector<std::string>& args, WatchOptions* o) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    SV a = args[i];
+    SV word = a.substr(0, a.starts_with("--") ? a.find('=') : SV::npos);
+    if (std::find(std::begin(kOwnFlag), std::end(kOwnFlag), word) != std::end(kOwnFlag)) {
+      if (word == "--syslog") o->syslog = true;
+      if (word == "--once") o->once = true;
+      if (word == "-h" || word == "--help") o->help = true;
+      continue;
+    }
+    if (std::find(std::begin(kOwnValue), std::end(kOwnValue), word) == std::end(kOwnValue)) {
+      o->scan.push_back(args[i]);
+      const auto* p = FindScanParam(a);
+      if (p && p->arg != ArgKind::kFlag && i + 1 < args.size()) o->scan.push_back(args[++i]);
+      continue;
+    }
+    std::string value;
+    if (word.size() < a.size()) value = std::string(a.substr(word.size() + 1));
+    else if (i + 1 < args.size()) value = args[++i];
+    else return MakeError(fmt::format("option \"{}\" needs a value", word));
+    if (word == "--policy") o->policy = value;
+    if (word == "--every") o->every = value;
+    if (word == "--db") o->db = value;
+    if (word == "--webhook") o->webhooks.push_back(value);
+    if (word == "--exec") o->execs.push_back(value);
+    if (word == "--metrics") o->metrics = value;
+  }
+  return Status::Ok();
+}
+
+// The scan options without what chooses targets, ports or output files:
+// what a re-check keeps of the watch's scan ("same technique").
+std::vector<std::string> RecheckBase(const std::vector<std::string>& scan) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < scan.size(); ++i) {
+    SV a = scan[i];
+    const auto* p = FindScanParam(a.substr(0, a.starts_with("--") ? a.find('=') : SV::npos));
+    bool takes_next = p && p->arg != ArgKind::kFlag && a.find('=') == SV::npos && i + 1 < scan.size();
+    bool drop = !a.starts_with("-") || a.starts_with("-p") || a.starts_with("-o") || a == "--top-ports" ||
+                a.starts_with("--top-ports=") || a == "-F" || a == "-iL" || a.starts_with("--exclude") ||
+                a.starts_with("--resume-file") || a == "--ndjson";
+    if (p && p->arg == ArgKind::kAttached && a.size() > p->name.size()) takes_next = false;
+    if (!drop) out.push_back(scan[i]);
+    if (takes_next) {
+      if (!drop) out.push_back(scan[i + 1]);
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> RecheckArgs(const std::vector<std::string>& base, const Recheck& r) {
+  std::vector<std::string> args = base;
+  bool udp_flag = std::find(base.begin(), base.end(), "-sU") != base.end();
+  bool tcp_tech = std::any_of(base.begin(), base.end(), [](const std::string& w) {
+    return w.size() == 3 && w.starts_with("-s") && w != "-sU" && w != "-sV";
+  });
+  if (!r.udp.empty() && !udp_flag) args.push_back("-sU");
+  if (!r.tcp.empty() && (udp_flag || !r.udp.empty()) && !tcp_tech) args.push_back("-sS");
+  // The host answered moments ago: probe the ports, skip discovery.
+  if (std::find(base.begin(), base.end(), "-Pn") == base.end()) args.push_back("-Pn");
+  for (std::string& w : r.Args()) args.push_back(std::move(w));
+  return args;
+}
+
+Status MakeSinks(const WatchOptions& o, std::vector<std::unique_ptr<AlertSink>>* sinks) {
+  SinkOptions so;
+  so.version = std::string(kVersion);
+  for (const std::string& url : o.webhooks) {
+    auto s = MakeWebhookSink(url, so);
+    if (!s) return Status(s.error());
+    sinks->push_back(std::move(*s));
+  }
+  for (const std::string& cmd : o.execs) sinks->push_back(MakeExecSink(cmd, so));
+  if (o.syslog) sinks->push_back(MakeSyslogSink());
+  return Status::Ok();
+}
+
+// What to scan and how to judge it. Without --policy: the targets and ports
+// given, no findings (ports are watched for changes only).
+Result<WatchSource> MakeSource(const WatchOptions& o, const CommandContext& ctx, std::string* policy_label) {
+  if (!o.policy.empty())
+    return MakeError("--policy: the audit is not in this build yet (watch without --policy watches a plain scan)");
+  ScanOptions check;
+  std::vector<std::string> positional;
+  if (Status s = ParseParams(ScanParams(), o.scan, &check, &positional); !s) return Error{s.message()};
+  if (positional.empty()) return MakeError("give --policy FILE, or the targets to watch (and -p PORTS)");
+  *policy_label = "";
+  WatchSource src;
+  std::vector<std::string> scan = o.scan, base = RecheckBase(o.scan);
+  src.scan = [scan, &ctx] { return ScanInChild(scan, ctx); };
+  src.recheck = [base, &ctx](const Recheck& r) { return ScanInChild(RecheckArgs(base, r), ctx); };
+  return src;
+}
+
+std::unique_ptr<RunLog> OpenRunLog(const WatchOptions&) { return MakeMemoryRunLog(); }
+
+int Loop(const WatchOptions& o, Duration every, Watcher* watcher, const CommandContext& ctx) {
+  int code = 0;
+  RunEvery(every, *ctx.stop, [&] {
+    auto r = watcher->Cycle();
+    if (!r) {
+      fmt::print(stderr, "tojimari watch: {}\n", r.error().message);
+      code = 2;
+      return !o.once;
+    }
+    if (r->interrupted) return false;
+    const Alert& a = r->alert;
+    fmt::print(stderr, "tojimari watch: run {}: {} port change(s), {} suppressed, {} finding(s) new, {} cleared{}\n",
+               a.run_id, a.changes.size(), a.suppressed.size(), a.findings.appeared.size(), a.findings.cleared.size(),
+               r->baseline ? " (first run: the baseline)" : "");
+    code = !r->stored.ok() ? 2 : a.empty() ? 0 : 1;
+    return !o.once;
+  });
+  return code;
+}
+
+}  // namespace
+
+std::string WatchHelp() {
+  return "Usage: tojimari watch --policy FILE --every DURATION [--db URL] [--webhook URL] [--exec CMD]\n"
+         "                      [--syslog] [--metrics ADDR:PORT] [--once] [scan options]\n"
+         "       tojimari watch --every DURATION [options] -p PORTS TARGET...   (no policy: ports only)\n"
+         "\n"
+         "Runs the audit every DURATION (\"10m\", \"1h\"), stores each run, and alerts when a port\n"
+         "changed state (after re-checking it: one lost packet never alerts) or a finding appeared or\n"
+         "cleared. See docs/WATCH.md.\n"
+         "\n"
+         "  --policy FILE      the policy to audit against (docs/POLICY.md)\n"
+         "  --every DURATION   time between runs, start to start\n"
+         "  --db URL           the history: a SQLite file or postgresql://... (default: the history's file)\n"
+         "  --webhook URL      POST each alert as JSON (Slack-compatible \"text\"); repeatable\n"
+         "  --exec CMD         run CMD with /bin/sh -c, the alert JSON on stdin, TOJIMARI_CHANGES,\n"
+         "                     TOJIMARI_FINDINGS_NEW, TOJIMARI_FINDINGS_CLEARED in the environment\n"
+         "  --syslog           log each alert to syslog (facility daemon)\n"
+         "  --metrics A:P      serve Prometheus metrics on http://A:P/metrics (e.g. 127.0.0.1:9477)\n"
+         "  --once             run one cycle and exit: 0 nothing to alert, 1 alerted, 2 could not run\n"
+         "\n"
+         "SIGINT or SIGTERM ends the watch between cycles (a scan under way is stopped and discarded).\n";
+}
+
+int RunWatch(const std::vector<std::string>& args, const CommandContext& ctx) {
+  WatchOptions o;
+  if (Status s = SplitArgs(args, &o); !s) return Fail(s.message());
+  if (o.help) return fmt::print("{}", WatchHelp()), 0;
+  if (o.every.empty() && !o.once) return Fail("give the interval: --every DURATION (e.g. 10m), or --once");
+  Duration every{0};
+  if (!o.every.empty()) {
+    auto d = ParseDuration(o.every);
+    if (!d) return Fail("--every: " + d.error().message);
+    if (*d < std::chrono::seconds(1)) return Fail(fmt::format("--every {}: at least 1s", o.every));
+    every = *d;
+  }
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return Fail("libcurl could not start");
+  std::vector<std::unique_ptr<AlertSink>> sinks;
+  if (Status s = MakeSinks(o, &sinks); !s) return Fail(s.message());
+  std::string policy_label;
+  auto source = MakeSource(o, ctx, &policy_label);
+  if (!source) return Fail(source.error().message);
+  std::unique_ptr<RunLog> log = OpenRunLog(o);
+  Metrics metrics;
+  std::unique_ptr<MetricsServer> server;
+  if (!o.metrics.empty()) {
+    auto s = MetricsServer::Start(o.metrics, [&metrics] { return metrics.Text(); });
+    if (!s) return Fail(s.error().message);
+    server = std::move(*s);
+  }
+  Watcher watcher(std::move(*source), log.get(), &sinks, &metrics, policy_label);
+  // A loop ends by a signal: exit 0. Only --once reports its cycle.
+  int code = Loop(o, every, &watcher, ctx);
+  if (!o.once) code = 0;
+  server.reset();
+  sinks.clear();
+  curl_global_cleanup();
+  return code;
+}
+
+}  // namespace tj
