@@ -13,7 +13,7 @@
 
 #include "cli/commands.h"
 #include "cli/scan_options.h"
-#include "cli/watch_scan.h"
+#include "cli/watch_audit.h"
 #include "core/duration.h"
 #include "core/spellcheck.h"
 #include "watch/metrics_server.h"
@@ -82,41 +82,6 @@ Status SplitArgs(const std::vector<std::string>& args, WatchOptions* o) {
   return Status::Ok();
 }
 
-// The scan options without what chooses targets, ports or output files:
-// what a re-check keeps of the watch's scan ("same technique").
-std::vector<std::string> RecheckBase(const std::vector<std::string>& scan) {
-  std::vector<std::string> out;
-  for (size_t i = 0; i < scan.size(); ++i) {
-    SV a = scan[i];
-    const auto* p = FindScanParam(a.substr(0, a.starts_with("--") ? a.find('=') : SV::npos));
-    bool takes_next = p && p->arg != ArgKind::kFlag && a.find('=') == SV::npos && i + 1 < scan.size();
-    bool drop = !a.starts_with("-") || a.starts_with("-p") || a.starts_with("-o") || a == "--top-ports" ||
-                a.starts_with("--top-ports=") || a == "-F" || a == "-iL" || a.starts_with("--exclude") ||
-                a.starts_with("--resume-file") || a == "--ndjson";
-    if (p && p->arg == ArgKind::kAttached && a.size() > p->name.size()) takes_next = false;
-    if (!drop) out.push_back(scan[i]);
-    if (takes_next) {
-      if (!drop) out.push_back(scan[i + 1]);
-      ++i;
-    }
-  }
-  return out;
-}
-
-std::vector<std::string> RecheckArgs(const std::vector<std::string>& base, const Recheck& r) {
-  std::vector<std::string> args = base;
-  bool udp_flag = std::find(base.begin(), base.end(), "-sU") != base.end();
-  bool tcp_tech = std::any_of(base.begin(), base.end(), [](const std::string& w) {
-    return w.size() == 3 && w.starts_with("-s") && w != "-sU" && w != "-sV";
-  });
-  if (!r.udp.empty() && !udp_flag) args.push_back("-sU");
-  if (!r.tcp.empty() && (udp_flag || !r.udp.empty()) && !tcp_tech) args.push_back("-sS");
-  // The host answered moments ago: probe the ports, skip discovery.
-  if (std::find(base.begin(), base.end(), "-Pn") == base.end()) args.push_back("-Pn");
-  for (std::string& w : r.Args()) args.push_back(std::move(w));
-  return args;
-}
-
 Status MakeSinks(const WatchOptions& o, std::vector<std::unique_ptr<AlertSink>>* sinks) {
   SinkOptions so;
   so.version = std::string(kVersion);
@@ -128,23 +93,6 @@ Status MakeSinks(const WatchOptions& o, std::vector<std::unique_ptr<AlertSink>>*
   for (const std::string& cmd : o.execs) sinks->push_back(MakeExecSink(cmd, so));
   if (o.syslog) sinks->push_back(MakeSyslogSink());
   return Status::Ok();
-}
-
-// What to scan and how to judge it. Without --policy: the targets and ports
-// given, no findings (ports are watched for changes only).
-Result<WatchSource> MakeSource(const WatchOptions& o, const CommandContext& ctx, std::string* policy_label) {
-  if (!o.policy.empty())
-    return MakeError("--policy: the audit is not in this build yet (watch without --policy watches a plain scan)");
-  ScanOptions check;
-  std::vector<std::string> positional;
-  if (Status s = ParseParams(ScanParams(), o.scan, &check, &positional); !s) return Error{s.message()};
-  if (positional.empty()) return MakeError("give --policy FILE, or the targets to watch (and -p PORTS)");
-  *policy_label = "";
-  WatchSource src;
-  std::vector<std::string> scan = o.scan, base = RecheckBase(o.scan);
-  src.scan = [scan, &ctx] { return ScanInChild(scan, ctx); };
-  src.recheck = [base, &ctx](const Recheck& r) { return ScanInChild(RecheckArgs(base, r), ctx); };
-  return src;
 }
 
 std::unique_ptr<RunLog> OpenRunLog(const WatchOptions&) { return MakeMemoryRunLog(); }
@@ -208,8 +156,8 @@ int RunWatch(const std::vector<std::string>& args, const CommandContext& ctx) {
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return Fail("libcurl could not start");
   std::vector<std::unique_ptr<AlertSink>> sinks;
   if (Status s = MakeSinks(o, &sinks); !s) return Fail(s.message());
-  std::string policy_label;
-  auto source = MakeSource(o, ctx, &policy_label);
+  WatchSourceInfo info;
+  auto source = MakeWatchSource(o.policy, o.scan, ctx, &info);
   if (!source) return Fail(source.error().message);
   std::unique_ptr<RunLog> log = OpenRunLog(o);
   Metrics metrics;
@@ -219,7 +167,7 @@ int RunWatch(const std::vector<std::string>& args, const CommandContext& ctx) {
     if (!s) return Fail(s.error().message);
     server = std::move(*s);
   }
-  Watcher watcher(std::move(*source), log.get(), &sinks, &metrics, policy_label);
+  Watcher watcher(std::move(*source), log.get(), &sinks, &metrics, info.label);
   // A loop ends by a signal: exit 0. Only --once reports its cycle.
   int code = Loop(o, every, &watcher, ctx);
   if (!o.once) code = 0;

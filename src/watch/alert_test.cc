@@ -55,7 +55,7 @@ TEST(WatchAlert, JsonIsSlackCompatibleAndStructured) {
   EXPECT_EQ(j["format"], "tojimari-alert");
   EXPECT_EQ(j["schema_version"], kAlertJsonVersion);
   EXPECT_EQ(j["version"], "0.1.0");
-  EXPECT_EQ(j["time"], "2026-11-18T07:06:40Z");
+  EXPECT_EQ(j["time"], "2026-11-18T11:06:40Z");
   EXPECT_EQ(j["run_id"], 7);
   ASSERT_EQ(j["changes"].size(), 1u);
   EXPECT_EQ(j["changes"][0]["host"], "198.18.0.2");

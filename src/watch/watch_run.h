@@ -22,9 +22,16 @@ struct FindingBrief {
   bool operator==(const FindingBrief&) const = default;
 };
 
+// What the audit made of a record.
+struct Judgement {
+  std::vector<FindingBrief> findings;  // counted findings only
+  std::string audit_json;              // the audit's own JSON document, for the history
+};
+
 struct WatchRun {
   ScanRecord record;
   std::vector<FindingBrief> findings;  // counted findings only
+  std::string audit_json;              // empty without a policy
 };
 
 }  // namespace tj

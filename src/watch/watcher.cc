@@ -106,7 +106,11 @@ Result<CycleResult> Watcher::Cycle() {
     }
   }
   // Judged after the re-check, so a lost packet makes no finding either.
-  if (source_.judge) run.findings = source_.judge(run.record);
+  if (source_.judge) {
+    Judgement j = source_.judge(run.record);
+    run.findings = std::move(j.findings);
+    run.audit_json = std::move(j.audit_json);
+  }
   alert.findings = CompareFindings(result.baseline ? std::vector<FindingBrief>{} : (*previous)->findings, run.findings);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 

@@ -26,8 +26,8 @@ struct WatchSource {
   std::function<Result<ScanRecord>()> scan;
   // A second, targeted scan of one host's changed ports.
   std::function<Result<ScanRecord>(const Recheck&)> recheck;
-  // The audit's counted findings for a record; empty function: no policy.
-  std::function<std::vector<FindingBrief>(const ScanRecord&)> judge;
+  // The audit of a record; empty function: no policy.
+  std::function<Judgement(const ScanRecord&)> judge;
 };
 
 // Where runs are kept between cycles and between processes (--once).

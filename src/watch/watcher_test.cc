@@ -46,11 +46,11 @@ class WatcherTest : public ::testing::Test {
     };
     src.judge = [](const ScanRecord& rec) {
       // A stand-in policy: every open port but 22 is a finding.
-      std::vector<FindingBrief> out;
+      Judgement out;
       for (const auto& h : rec.hosts)
         for (const auto& p : h.ports)
           if (p.state == PortState::kOpen && p.port != 22)
-            out.push_back({"unexpected-open " + std::to_string(p.port), "medium", "port " + std::to_string(p.port),
+            out.findings.push_back({"unexpected-open " + std::to_string(p.port), "medium", "port " + std::to_string(p.port),
                            h.addr.ToString(), std::to_string(p.port) + "/tcp"});
       return out;
     };
