@@ -183,15 +183,15 @@ TEST_F(WatchLab, RecheckSuppressesALostProbe) {
   // (44 to 60 bytes), whoever sends it.
   std::string rules = "table inet tjwatch { chain in { type filter hook input priority -5; policy accept; "
                       "tcp dport " + std::to_string(port) + " tcp flags & (syn | ack) == syn quota until 61 bytes "
-                      "counter drop } }";
-  auto added = Run({"sh", "-c", "echo '" + rules + "' | ip netns exec " + lab_->target_ns() + " nft -f -"}, seconds(10));
+                      "counter drop; }; }";
+  auto added = tjlab::Run({"sh", "-c", "echo '" + rules + "' | ip netns exec " + lab_->target_ns() + " nft -f -"}, seconds(10));
   ASSERT_EQ(added.exit_code, 0) << added.err;
   double scans = Metric(Scrape(metrics_port), "tojimari_scans_total");
   ASSERT_TRUE(WaitForScans(metrics_port, scans + 2, seconds(60)));
   std::string metrics = Scrape(metrics_port);
   EXPECT_EQ(Stop(), 0);
   std::string log = Slurp(P("watch.err"));
-  auto counted = Run({"ip", "netns", "exec", lab_->target_ns(), "nft", "list", "table", "inet", "tjwatch"}, seconds(10));
+  auto counted = tjlab::Run({"ip", "netns", "exec", lab_->target_ns(), "nft", "list", "table", "inet", "tjwatch"}, seconds(10));
   EXPECT_NE(counted.out.find("packets 1 "), std::string::npos) << "one SYN was dropped:\n" << counted.out;
   EXPECT_TRUE(receiver_->Bodies().empty()) << receiver_->Bodies()[0] << "\n" << log;
   EXPECT_EQ(Metric(metrics, "tojimari_changes_suppressed_total"), 1) << metrics << log;
