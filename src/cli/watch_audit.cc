@@ -45,7 +45,7 @@ std::vector<std::string> RecheckBase(const std::vector<std::string>& scan) {
     bool takes_next = p && p->arg != ArgKind::kFlag && a.find('=') == SV::npos && i + 1 < scan.size();
     bool drop = !a.starts_with("-") || a.starts_with("-p") || a.starts_with("-o") || a == "--top-ports" ||
                 a.starts_with("--top-ports=") || a == "-F" || a == "-iL" || a.starts_with("--exclude") ||
-                a.starts_with("--resume-file") || a == "--ndjson";
+                a.starts_with("--resume-file") || a == "--ndjson" || a == "--store" || a.starts_with("--db");
     if (p && p->arg == ArgKind::kAttached && a.size() > p->name.size()) takes_next = false;
     if (!drop) out.push_back(scan[i]);
     if (takes_next) {

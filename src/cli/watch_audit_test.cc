@@ -9,7 +9,7 @@ using V = std::vector<std::string>;
 
 TEST(WatchRecheckArgs, KeepTheTechniqueDropTargetsPortsAndOutputs) {
   V scan = {"-sS", "-T4", "--max-retries", "0", "-p", "22,80", "-oJ", "out.json", "--top-ports=100",
-            "-p1-5", "198.18.0.2", "--max-rate", "500", "-Pn", "-iL", "hosts.txt", "--resume-file", "r"};
+            "-p1-5", "198.18.0.2", "--max-rate", "500", "-Pn", "-iL", "hosts.txt", "--resume-file", "r", "--store"};
   EXPECT_EQ(RecheckBase(scan), (V{"-sS", "-T4", "--max-retries", "0", "--max-rate", "500", "-Pn"}));
 }
 

@@ -8,6 +8,10 @@
 #include <unistd.h>
 
 #include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <cstring>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -198,6 +202,95 @@ TEST_F(WatchLab, RecheckSuppressesALostProbe) {
   EXPECT_NE(log.find("port 3306/tcp on 198.18.0.2: open -> filtered not confirmed by the re-check"), std::string::npos)
       << log;
   EXPECT_EQ(Metric(metrics, "tojimari_open_ports{host=\"198.18.0.2\"}"), 3) << metrics;
+}
+
+// The audit on a schedule, driven by two `--once` runs sharing a history:
+// the first is the baseline (the policy is clean: exit 0, no alert); a
+// listener started between them gives exactly one alert naming the new port
+// and its new finding (exit 1); the history holds both runs, and `diff`
+// shows the change.
+TEST_F(WatchLab, OnceTwiceWithPolicyAlertsOnceAndKeepsHistory) {
+  if (NotReady()) return;
+  const int spare = lab_->spare().lo + 23;
+  const std::string policy = P("policy.toml"), db = P("history.db"), exec_out = P("exec.json");
+  {
+    std::ofstream f(policy);
+    f << "name = \"lab-watch\"\nscope = [\"198.18.0.0/15\"]\n\n[groups.target]\nhosts = [\"198.18.0.2\"]\n"
+      << "expected = [\"22/tcp\", \"80/tcp\"]\nscan = \"22,80," << spare << "\"\n";
+  }
+  std::vector<std::string> once = {ScannerBin(), "watch", "--policy", policy, "--once", "--db", db, "--webhook",
+                                   receiver_->url(), "--exec", "cat > " + exec_out, "-sT", "-n"};
+  RunResult first = lab_->RunInScanner(once, seconds(120));
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_TRUE(receiver_->Bodies().empty());
+
+  ASSERT_TRUE(lab_->Listen({spare}, 0));
+  RunResult second = lab_->RunInScanner(once, seconds(120));
+  EXPECT_EQ(second.exit_code, 1) << second.err;
+  auto bodies = receiver_->Bodies();
+  ASSERT_EQ(bodies.size(), 1u) << second.err;
+  Json j = Json::parse(bodies[0]);
+  EXPECT_EQ(j["policy"], "lab-watch");
+  ASSERT_EQ(j["changes"].size(), 1u) << bodies[0];
+  EXPECT_EQ(j["changes"][0]["port"], spare);
+  EXPECT_EQ(j["changes"][0]["after"], "open");
+  EXPECT_EQ(j["changes"][0]["rechecked"], true);
+  ASSERT_EQ(j["findings_appeared"].size(), 1u) << bodies[0];
+  EXPECT_EQ(j["findings_appeared"][0]["key"], "unexpected-open 198.18.0.2 " + std::to_string(spare) + "/tcp");
+  EXPECT_TRUE(j["findings_cleared"].empty());
+  EXPECT_TRUE(j["run_id"].is_number());
+  EXPECT_EQ(Json::parse(Slurp(exec_out)), j);
+
+  RunResult history = lab_->RunInScanner({ScannerBin(), "history", "--db", db, "--json"}, seconds(30));
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  Json h = Json::parse(history.out);
+  ASSERT_TRUE(h.is_array() || h.contains("scans")) << history.out;
+  EXPECT_EQ((h.is_array() ? h : h["scans"]).size(), 2u) << history.out;
+  RunResult diff = lab_->RunInScanner({ScannerBin(), "diff", "--db", db, "latest~1", "latest"}, seconds(30));
+  EXPECT_EQ(diff.exit_code, 1) << diff.out << diff.err;
+  EXPECT_NE(diff.out.find(std::to_string(spare)), std::string::npos) << diff.out;
+}
+
+// --syslog: the watch runs in a private mount namespace whose /dev/log is
+// the test's own datagram socket, so the messages syslog(3) sends can be
+// read here (the host's syslog is never touched). A policy with a finding
+// on the first run makes an alert at once.
+TEST_F(WatchLab, SyslogGetsTheAlertLines) {
+  if (NotReady()) return;
+  const std::string policy = P("policy.toml"), sock_path = P("log.sock"), olddev = P("olddev");
+  {
+    std::ofstream f(policy);
+    f << "name = \"lab-syslog\"\nscope = [\"198.18.0.0/15\"]\n\n[groups.target]\nhosts = [\"198.18.0.2\"]\n"
+      << "expected = [\"22/tcp\"]\nscan = \"22,80\"\n";
+  }
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  ASSERT_LT(sock_path.size(), sizeof addr.sun_path);
+  strcpy(addr.sun_path, sock_path.c_str());
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0) << strerror(errno);
+  std::string script = "set -e; mkdir -p " + olddev + "; mount --bind /dev " + olddev +
+                       "; mount -t tmpfs tmpfs /dev; for f in null zero random urandom; do touch /dev/$f; "
+                       "mount --bind " + olddev + "/$f /dev/$f; done; touch /dev/log; mount --bind " + sock_path +
+                       " /dev/log; exec ip netns exec " + scanner_ns() + " " + ScannerBin() + " watch --policy " +
+                       policy + " --once --syslog -sT -n";
+  RunResult r = tjlab::Run({"unshare", "-m", "--propagation", "private", "sh", "-c", script}, seconds(120));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  std::vector<std::string> messages;
+  char buf[2048];
+  while (true) {
+    ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n <= 0) break;
+    messages.emplace_back(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  ASSERT_EQ(messages.size(), 2u) << r.err;
+  // <28>: facility daemon (3 << 3) + priority warning (4).
+  EXPECT_TRUE(messages[0].starts_with("<28>")) << messages[0];
+  EXPECT_NE(messages[0].find("tojimari-watch["), std::string::npos) << messages[0];
+  EXPECT_NE(messages[0].find("(lab-syslog): 1 new finding"), std::string::npos) << messages[0];
+  EXPECT_NE(messages[1].find("new ["), std::string::npos) << messages[1];
+  EXPECT_NE(messages[1].find("80"), std::string::npos) << messages[1];
 }
 
 }  // namespace
