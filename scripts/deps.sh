@@ -20,6 +20,8 @@ packages=(
   time                                      # /usr/bin/time: peak memory of the breadth test
   libpcre2-dev                              # -sV: the signatures are PCRE2 regular expressions
   libssl-dev openssl                        # -sV: TLS handshakes and certificates; test certificates
+  libsqlite3-dev libpq-dev                  # the scan history: SQLite (default), PostgreSQL (--db postgresql://)
+  postgresql                                # history tests: a private server (runs as nobody, unix socket only)
   python3                                   # -sV lab: the hostile servers
   tmux                                      # progress lab test: a real terminal for the live line
   nmap                                      # report lab test: nmap's own -oX read beside tojimari's

@@ -30,6 +30,10 @@ int RunScanTo(const std::vector<std::string>& args, const CommandContext& ctx, c
 // `tojimari resume FILE`: finishes the scan an interrupted run saved.
 int RunResume(const std::vector<std::string>& args, const CommandContext& ctx);
 int RunCheck(const std::vector<std::string>& args, const CommandContext& ctx);
+// `tojimari history`: the stored scans (history/store.h).
+int RunHistory(const std::vector<std::string>& args, const CommandContext& ctx);
+// `tojimari diff A [B]`: 0 no change, 1 changes, 2 could not compare.
+int RunDiff(const std::vector<std::string>& args, const CommandContext& ctx);
 // `tojimari watch`: the audit on a schedule, with alerts (--once: 0 quiet, 1 alerted, 2 could not run).
 int RunWatch(const std::vector<std::string>& args, const CommandContext& ctx);
 
@@ -37,6 +41,8 @@ int RunWatch(const std::vector<std::string>& args, const CommandContext& ctx);
 std::string MainHelp();
 std::string ScanHelp();
 std::string CheckHelp();
+std::string HistoryHelp();
+std::string DiffHelp();
 std::string WatchHelp();
 // The subcommand names, for "did you mean".
 std::vector<std::string_view> CommandNames();

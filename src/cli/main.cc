@@ -21,6 +21,8 @@ int Help(const std::vector<std::string>& args) {
   if (args.empty()) return fmt::print("{}", tj::MainHelp()), 0;
   if (args[0] == "scan") return fmt::print("{}", tj::ScanHelp()), 0;
   if (args[0] == "check") return fmt::print("{}", tj::CheckHelp()), 0;
+  if (args[0] == "history") return fmt::print("{}", tj::HistoryHelp()), 0;
+  if (args[0] == "diff") return fmt::print("{}", tj::DiffHelp()), 0;
   if (args[0] == "watch") return fmt::print("{}", tj::WatchHelp()), 0;
   std::string hint = tj::SpellCheck(args[0], tj::CommandNames());
   fmt::print(stderr, "tojimari: no help for \"{}\"{}\n", args[0],
@@ -59,6 +61,8 @@ int main(int argc, char** argv) {
   if (first == "scan") return tj::RunScan(rest, ctx);
   if (first == "check") return tj::RunCheck(rest, ctx);
   if (first == "resume") return tj::RunResume(rest, ctx);
+  if (first == "history") return tj::RunHistory(rest, ctx);
+  if (first == "diff") return tj::RunDiff(rest, ctx);
   if (first == "watch") return tj::RunWatch(rest, ctx);
   if (first == "help") return Help(rest);
   if (first == "version" || first == "--version" || first == "-V")

@@ -25,6 +25,7 @@ enum class ArgKind : uint8_t {
   kFlag,      // no value
   kValue,     // value in the next word, or after '=' for long options
   kAttached,  // value attached ("-p22", "-T4") or in the next word
+  kOptional,  // value only when attached ("-PS443"); alone ("-PS") it has none
 };
 
 template <typename Opts>
@@ -67,7 +68,7 @@ Status ParseParams(std::span<const Param<Opts>> table, const std::vector<std::st
     if (!found && !a.starts_with("--")) {
       // Longest attached-value option that prefixes the word: "-p22", "-T4".
       for (const auto& p : table) {
-        if (p.arg == ArgKind::kAttached && word.starts_with(p.name) &&
+        if ((p.arg == ArgKind::kAttached || p.arg == ArgKind::kOptional) && word.starts_with(p.name) &&
             (!found || p.name.size() > found->name.size()))
           found = &p;
       }
@@ -86,7 +87,7 @@ Status ParseParams(std::span<const Param<Opts>> table, const std::vector<std::st
     }
     if (found->arg == ArgKind::kFlag && has_value)
       return MakeError(fmt::format("option \"{}\" takes no value", word));
-    if (found->arg != ArgKind::kFlag && !has_value) {
+    if (found->arg != ArgKind::kFlag && found->arg != ArgKind::kOptional && !has_value) {
       if (i + 1 >= args.size())
         return MakeError(fmt::format("option \"{}\" needs a value ({})", word, found->metavar));
       value = args[++i];

@@ -52,11 +52,28 @@ TEST(ScanParams, Errors) {
   EXPECT_FALSE(s.ok());
 }
 
+// -PS/-PA/-PU take ports only when attached: "-PS 198.18.0.2" must not
+// eat the target.
+TEST(ScanParams, DiscoveryProbesTakeAttachedPortsOnly) {
+  ScanOptions o;
+  ASSERT_TRUE(Parse({"-sn", "-PS", "198.18.0.2", "-PA22,80-82", "-PU", "-PE", "-PP", "--disable-arp-ping"}, &o).ok());
+  EXPECT_TRUE(o.ping_scan && o.ping_echo && o.ping_timestamp && o.disable_arp_ping);
+  EXPECT_EQ(o.targets, std::vector<std::string>{"198.18.0.2"});
+  ASSERT_TRUE(o.ping_syn && o.ping_ack && o.ping_udp);
+  EXPECT_TRUE(o.ping_syn->empty());
+  EXPECT_EQ(*o.ping_ack, (std::vector<uint16_t>{22, 80, 81, 82}));
+  EXPECT_TRUE(o.ping_udp->empty());
+  EXPECT_FALSE(o.ping_arp);
+  EXPECT_FALSE(Parse({"-PS99999"}, &o).ok());
+  EXPECT_NE(Parse({"-PQ"}, &o).message().find("unknown option"), std::string::npos);
+}
+
 TEST(ScanParams, HelpListsEveryDocumentedOption) {
   std::string help = ParamsHelp(ScanParams());
   for (const char* opt : {"-p PORTS", "--top-ports N", "-F", "-sT", "-Pn", "-n", "--open", "--reason",
                           "-iL FILE", "--exclude LIST", "--exclude-file FILE", "-6", "--max-retries N",
-                          "--host-timeout TIME", "-T 0-5", "--min-rate N", "--max-rate N", "-v"})
+                          "--host-timeout TIME", "-T 0-5", "--min-rate N", "--max-rate N", "-v", "-sn", "-PE",
+                          "-PP", "-PS [PORTS]", "-PA [PORTS]", "-PU [PORTS]", "-PR", "--disable-arp-ping"})
     EXPECT_NE(help.find(opt), std::string::npos) << opt;
 }
 

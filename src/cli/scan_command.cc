@@ -16,6 +16,7 @@
 #include "cli/resume.h"
 #include "cli/scan_engine.h"
 #include "engine/scanner.h"
+#include "history/store.h"
 #include "net/resolve.h"
 #include "report/port_fold.h"
 #include "report/scan_record.h"
@@ -199,7 +200,7 @@ int Fail(const std::string& msg) {
 namespace {
 
 int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, const ResumeState* resume,
-             const ScanHooks& hooks) {
+             ScanHooks hooks) {
   ScanOptions o;
   if (Status s = ParseParams(ScanParams(), args, &o, &o.targets); !s.ok()) return Fail(s.message());
   if (o.help) {
@@ -211,12 +212,25 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
     return 0;
   }
   const ServiceTable& services = ServiceTable::Builtin();
-  auto ports = BuildPorts(o, services);
+  if (o.ping_scan && (!o.ports.empty() || o.top_ports))
+    return Fail("-sn scans no ports: leave out -p, --top-ports and -F");
+  auto ports = o.ping_scan ? Result<ScanPorts>(ScanPorts{}) : BuildPorts(o, services);
   if (!ports) return Fail(ports.error().message);
   TargetList targets;
   if (Status s = BuildTargets(o, &targets); !s.ok()) return Fail(s.message());
   auto detect = ServiceScan::Make(o.version_detect, o.version_intensity, o.service_db, ctx.stop);  // -sV
   if (!detect) return Fail(detect.error().message);
+  // --store: the history is opened now, before the scan, so an unusable
+  // database fails at once, and while still privileged (a raw scan drops
+  // root before it ends, and root's history may be root's alone).
+  std::unique_ptr<Store> store;
+  ScanRecord stored;
+  if (o.store) {
+    auto s = Store::Open(o.db.empty() ? DefaultDbUrl() : o.db, OpenOptions{});
+    if (!s) return Fail(s.error().message);
+    store = std::move(*s);
+    if (!hooks.record) hooks.record = &stored;
+  }
   // Declared before the outputs: they use the helper until they are gone.
   MoverSlot mover;
   std::unique_ptr<RenameHelper> helper;
@@ -274,6 +288,8 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   req.udp_scan = engine->udp_scan;
   req.skip_discovery = o.skip_discovery;
   req.scan = engine->scan;
+  req.discover = engine->discover;
+  req.discovery_only = o.ping_scan;
   req.max_group_hosts = engine->max_group_hosts;
   req.probes_per_group = engine->probes_per_group;
   req.connect.timing = timing;
@@ -318,8 +334,14 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
     sum.interrupted = totals->interrupted;
   }
   for (auto& w : out.writers) out.Note(w->End(sum));
-  if (totals && o.verbose > 0) fmt::print(stderr, "{}\n", engine->stats());
+  if (totals && o.verbose > 0 && engine->stats) fmt::print(stderr, "{}\n", engine->stats());  // none: -sn unprivileged
   if (!totals) return Fail(totals.error().message);
+  // What was gathered is stored even when interrupted (marked so).
+  if (store) {
+    auto id = store->SaveScan(*hooks.record, "scan");
+    if (!id) return Fail(id.error().message);
+    if (!hooks.quiet) fmt::print(stderr, "Stored as scan {} in {}.\n", *id, store->name());
+  }
   if (sum.interrupted) {
     // Hosts the interrupted run had not reached keep their carried ports.
     for (auto& [addr, h] : carried.partial) reported.push_back(h);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "engine/connect_engine.h"
+#include "discovery/host_discovery.h"
 #include "engine/raw_engine.h"
 #include "engine/udp_engine.h"
 #include "net/privileges.h"
@@ -100,6 +101,70 @@ ChosenEngine ConnectChoice(const Timing& timing, const ScanOptions& o, const std
 
 namespace {
 
+// nmap's discovery probes: the user's -P options, else -PE -PS443 -PA80 -PP.
+DiscoveryProbes ChooseProbes(const ScanOptions& o) {
+  DiscoveryProbes p;
+  p.neighbour = !o.disable_arp_ping;
+  if (!o.ping_echo && !o.ping_timestamp && !o.ping_arp && !o.ping_syn && !o.ping_ack && !o.ping_udp) return p;
+  auto ports = [](const std::optional<std::vector<uint16_t>>& given, uint16_t dflt) {
+    if (!given) return std::vector<uint16_t>{};
+    return given->empty() ? std::vector<uint16_t>{dflt} : *given;
+  };
+  p.echo = o.ping_echo;
+  p.timestamp = o.ping_timestamp;
+  p.syn = ports(o.ping_syn, 80);
+  p.ack = ports(o.ping_ack, 80);
+  p.udp = ports(o.ping_udp, kDefaultUdpPingPort);
+  return p;
+}
+
+// Raw host discovery, opened while privileged; null when it does not apply
+// (-Pn, or no raw privileges: connects to 80 and 443 decide then).
+Result<std::shared_ptr<HostDiscovery>> OpenDiscovery(const ScanOptions& o, const TargetList& targets,
+                                                      const Timing& timing, const std::atomic<bool>* stop,
+                                                      std::atomic<uint64_t>* probes, bool privileged,
+                                                      std::vector<std::string>* notices) {
+  const bool chose = o.ping_echo || o.ping_timestamp || o.ping_arp || o.ping_syn || o.ping_ack || o.ping_udp;
+  if (o.skip_discovery) return std::shared_ptr<HostDiscovery>();
+  if (!privileged) {
+    if (chose) notices->push_back("The -P discovery probes need CAP_NET_RAW; using connects to 80 and 443");
+    return std::shared_ptr<HostDiscovery>();
+  }
+  DiscoveryOptions d;
+  d.probes = ChooseProbes(o);
+  d.timing = timing;
+  d.stop = stop;
+  d.probes_sent = probes;
+  auto opened = HostDiscovery::Open(d, targets.RouteSamples());
+  if (!opened) return opened.error();
+  return std::shared_ptr<HostDiscovery>(std::move(*opened));
+}
+
+void AddDiscovery(std::shared_ptr<HostDiscovery> d, ChosenEngine* c) {
+  if (!d) return;
+  c->discover = [d](const std::vector<Address>& hosts) -> Result<std::vector<HostOutcome>> {
+    auto v = d->Run(hosts);
+    if (!v) return v.error();
+    std::vector<HostOutcome> out(hosts.size());
+    for (size_t i = 0; i < hosts.size(); ++i) {
+      out[i].addr = hosts[i];
+      out[i].up = (*v)[i].up;
+      out[i].up_reason = (*v)[i].reason;
+      out[i].up_ttl = (*v)[i].reason_ttl;
+      out[i].latency = (*v)[i].latency;
+      out[i].mac = (*v)[i].mac;
+    }
+    return out;
+  };
+  auto ports = c->stats;
+  c->stats = [d, ports] {
+    const DiscoveryStats& s = d->stats();
+    std::string line = fmt::format("Discovery: {} probes sent ({} retransmitted), {} hosts answered, {} foreign replies",
+                                   s.sent, s.retransmits, s.answers, s.foreign);
+    return ports ? line + "\n" + ports() : line;
+  };
+}
+
 std::string RawStatsLine(const RawEngine& e) {
   const RawStats& s = e.stats();
   return fmt::format(
@@ -111,12 +176,11 @@ std::string RawStatsLine(const RawEngine& e) {
 
 const char kRawHint[] = "run as root or give the binary cap_net_raw (setcap cap_net_raw,cap_net_admin+ep tojimari)";
 
-}  // namespace
-
-Result<ChosenEngine> ChooseEngine(const ScanOptions& o, const TargetList& targets, const Timing& timing,
-                                  const std::atomic<bool>* stop, std::atomic<uint64_t>* probes,
-                                  std::vector<std::string>* notices) {
-  const bool privileged = HaveRawPrivileges();
+// The port scan engines (TCP and UDP); *raw tells whether one of them holds
+// raw sockets (the caller then drops privileges).
+Result<ChosenEngine> ChoosePortEngine(const ScanOptions& o, const TargetList& targets, const Timing& timing,
+                                      const std::atomic<bool>* stop, std::atomic<uint64_t>* probes,
+                                      bool privileged, bool* raw, std::vector<std::string>* notices) {
   const bool want_tcp = !o.udp_scan || !o.technique.empty();
   auto sources = ParseSources(o.sources);
   if (!sources) return sources.error();
@@ -150,7 +214,7 @@ Result<ChosenEngine> ChooseEngine(const ScanOptions& o, const TargetList& target
   ChosenEngine c;
   std::vector<std::function<std::string()>> stats;
   std::vector<std::shared_ptr<void>> keep;
-  bool raw = false;
+  *raw = false;
   if (want_tcp && tech == "-sT") {
     c = ConnectChoice(timing, o, stop, probes);
     stats.push_back(c.stats);
@@ -177,7 +241,7 @@ Result<ChosenEngine> ChooseEngine(const ScanOptions& o, const TargetList& target
     c.scan = [engine](const std::vector<HostJob>& jobs, ResultSink* sink) { return engine->Run(jobs, sink); };
     stats.push_back([engine] { return RawStatsLine(*engine); });
     keep.push_back(engine);
-    raw = true;
+    *raw = true;
   }
   if (o.udp_scan) {
     UdpOptions uo;
@@ -196,14 +260,7 @@ Result<ChosenEngine> ChooseEngine(const ScanOptions& o, const TargetList& target
     c.max_group_hosts = std::min<size_t>(c.max_group_hosts, 4096);
     stats.push_back([engine] { return engine->Summary(); });
     keep.push_back(engine);
-    raw = true;
-  }
-  if (raw) {
-    // Everything privileged is open: give the privileges up before the
-    // first packet is read.
-    auto dropped = DropPrivileges();
-    if (!dropped) return dropped.error();
-    if (o.verbose) notices->push_back("Privileges dropped: " + *dropped);
+    *raw = true;
   }
   c.stats = [stats] {
     std::string line;
@@ -211,6 +268,34 @@ Result<ChosenEngine> ChooseEngine(const ScanOptions& o, const TargetList& target
     return line;
   };
   c.keep = std::make_shared<std::vector<std::shared_ptr<void>>>(std::move(keep));
+  return c;
+}
+
+}  // namespace
+
+Result<ChosenEngine> ChooseEngine(const ScanOptions& o, const TargetList& targets, const Timing& timing,
+                                  const std::atomic<bool>* stop, std::atomic<uint64_t>* probes,
+                                  std::vector<std::string>* notices) {
+  const bool privileged = HaveRawPrivileges();
+  auto discovery = OpenDiscovery(o, targets, timing, stop, probes, privileged, notices);
+  if (!discovery) return discovery.error();
+  ChosenEngine c;
+  bool raw = false;
+  if (o.ping_scan) {
+    c.max_group_hosts = 1 << 16;
+  } else {
+    auto e = ChoosePortEngine(o, targets, timing, stop, probes, privileged, &raw, notices);
+    if (!e) return e.error();
+    c = std::move(*e);
+  }
+  if (raw || *discovery) {
+    // Everything privileged is open: give the privileges up before the
+    // first packet is read.
+    auto dropped = DropPrivileges();
+    if (!dropped) return dropped.error();
+    if (o.verbose) notices->push_back("Privileges dropped: " + *dropped);
+  }
+  AddDiscovery(std::move(*discovery), &c);
   return c;
 }
 

@@ -1,7 +1,8 @@
 // Picks and opens the port-scan engines for `tojimari scan`: the raw engine
 // for -sS/-sF/-sN/-sX/-sA/-sW, or the connect engine for -sT and for
-// unprivileged users; and the UDP engine for -sU. Raw engines are opened
-// while privileged, then privileges are dropped.
+// unprivileged users; the UDP engine for -sU; and, when privileged, raw
+// host discovery. Raw sockets are opened while privileged, then privileges
+// are dropped.
 #pragma once
 
 #include <atomic>
@@ -20,6 +21,7 @@ struct ChosenEngine {
   PortScanner scan;                     // the TCP scan; empty with -sU alone
   PortScanner udp_scan;                 // -sU; empty otherwise
   std::string type;                     // "connect", "syn", ...; "udp" with -sU alone
+  HostDiscoverer discover;              // raw host discovery; unset: connects decide
   size_t max_group_hosts = 4096;
   size_t probes_per_group = 65536;
   std::function<std::string()> stats;   // one line of engine counters, for -v

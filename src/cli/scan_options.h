@@ -28,6 +28,15 @@ struct ScanOptions {
   std::vector<std::string> sources;        // -S: our source addresses (items of the comma lists)
   std::string shard;                       // --shard I/N: this machine's part of the scan
   bool skip_discovery = false;             // -Pn
+  bool ping_scan = false;                  // -sn: host discovery only, no port scan
+  // Discovery probes the user chose; when none is given, nmap's defaults
+  // (-PE -PS443 -PA80 -PP). A port list present but empty: the option
+  // without ports, which takes nmap's default port.
+  bool ping_echo = false;                  // -PE
+  bool ping_timestamp = false;             // -PP
+  bool ping_arp = false;                   // -PR
+  std::optional<std::vector<uint16_t>> ping_syn, ping_ack, ping_udp;  // -PS, -PA, -PU [ports]
+  bool disable_arp_ping = false;           // --disable-arp-ping
   bool no_dns = false;                     // -n: no reverse lookups
   bool open_only = false;                  // --open
   bool show_reason = false;                // --reason
@@ -52,6 +61,8 @@ struct ScanOptions {
   std::string service_db;                  // --service-db FILE: probes instead of the built-in ones
   Duration stats_every{0};                 // --stats-every: progress lines when stderr is no terminal
   std::string resume_file = "tojimari.resume";  // --resume-file: where an interrupted scan saves its state
+  bool store = false;                      // --store: save the scan in the history (history/store.h)
+  std::string db;                          // --db URL: the history; empty: DefaultDbUrl()
   bool help = false;                       // -h, --help
   bool version = false;                    // -V, --version
 };

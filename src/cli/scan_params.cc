@@ -2,6 +2,8 @@
 #include <charconv>
 
 #include "cli/scan_options.h"
+#include "core/port_spec.h"
+#include "core/services.h"
 
 namespace tj {
 namespace {
@@ -36,12 +38,24 @@ void AddList(std::vector<std::string>* into, SV v) {
   }
 }
 
+// -PS/-PA/-PU: an optional port list ("-PS22,80,1000-1010").
+Status SetPingPorts(std::optional<std::vector<uint16_t>>* into, SV v) {
+  into->emplace();
+  if (v.empty()) return Status::Ok();
+  auto spec = ParsePortSpec(v, ServiceTable::Builtin());
+  if (!spec) return Status(spec.error());
+  if (spec->tcp.empty()) return MakeError(fmt::format("\"{}\" names no port", v));
+  **into = spec->tcp.ToVector();
+  return Status::Ok();
+}
+
 constexpr SV kPorts = "Ports";
 constexpr SV kTargets = "Targets";
 constexpr SV kTech = "Scan techniques and discovery";
 constexpr SV kTiming = "Timing and performance";
 constexpr SV kOutput = "Output";
 constexpr SV kVersion = "Service and version detection";
+constexpr SV kHistory = "History";
 
 constexpr P kTable[] = {
     {"-p", ArgKind::kAttached, "PORTS", kPorts,
@@ -93,6 +107,22 @@ constexpr P kTable[] = {
      [](O& o, SV v) { AddList(&o.sources, v); return Status::Ok(); }},
     {"-Pn", ArgKind::kFlag, "", kTech, "skip host discovery: treat every host as up",
      [](O& o, SV) { o.skip_discovery = true; return Status::Ok(); }},
+    {"-sn", ArgKind::kFlag, "", kTech, "host discovery only: list the hosts that are up, scan no ports",
+     [](O& o, SV) { o.ping_scan = true; return Status::Ok(); }},
+    {"-PE", ArgKind::kFlag, "", kTech, "discovery probe: ICMP echo (needs raw sockets, as the -P probes)",
+     [](O& o, SV) { o.ping_echo = true; return Status::Ok(); }},
+    {"-PP", ArgKind::kFlag, "", kTech, "discovery probe: ICMP timestamp (IPv4)",
+     [](O& o, SV) { o.ping_timestamp = true; return Status::Ok(); }},
+    {"-PS", ArgKind::kOptional, "[PORTS]", kTech, "discovery probe: TCP SYN to PORTS (default 80)",
+     [](O& o, SV v) { return SetPingPorts(&o.ping_syn, v); }},
+    {"-PA", ArgKind::kOptional, "[PORTS]", kTech, "discovery probe: TCP ACK to PORTS (default 80)",
+     [](O& o, SV v) { return SetPingPorts(&o.ping_ack, v); }},
+    {"-PU", ArgKind::kOptional, "[PORTS]", kTech, "discovery probe: empty UDP datagram to PORTS (default 40125)",
+     [](O& o, SV v) { return SetPingPorts(&o.ping_udp, v); }},
+    {"-PR", ArgKind::kFlag, "", kTech, "discovery: ARP/NDP only (used on the local link anyway)",
+     [](O& o, SV) { o.ping_arp = true; return Status::Ok(); }},
+    {"--disable-arp-ping", ArgKind::kFlag, "", kTech, "on the local link, send the IP probes instead of ARP/NDP",
+     [](O& o, SV) { o.disable_arp_ping = true; return Status::Ok(); }},
     {"-sV", ArgKind::kFlag, "", kVersion,
      "probe open ports for the service, product and version (and the TLS certificate, also via STARTTLS)",
      [](O& o, SV) { o.version_detect = true; return Status::Ok(); }},
@@ -196,6 +226,10 @@ constexpr P kTable[] = {
      }},
     {"--resume-file", ArgKind::kValue, "FILE", kOutput, "where an interrupted scan saves its state",
      [](O& o, SV v) { o.resume_file = v; return Status::Ok(); }},
+    {"--store", ArgKind::kFlag, "", kHistory, "store the scan in the history (tojimari history, diff)",
+     [](O& o, SV) { o.store = true; return Status::Ok(); }},
+    {"--db", ArgKind::kValue, "URL", kHistory, "the history (implies --store): a file, sqlite:PATH, postgresql://...",
+     [](O& o, SV v) { o.db = v; o.store = true; return Status::Ok(); }},
     {"-h", ArgKind::kFlag, "", kOutput, "this help",
      [](O& o, SV) { o.help = true; return Status::Ok(); }},
     {"--help", ArgKind::kFlag, "", kOutput, "",

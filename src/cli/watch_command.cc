@@ -16,8 +16,10 @@
 #include "cli/watch_audit.h"
 #include "core/duration.h"
 #include "core/spellcheck.h"
+#include "history/store.h"
 #include "watch/metrics_server.h"
 #include "watch/schedule.h"
+#include "watch/store_log.h"
 #include "watch/watcher.h"
 
 namespace tj {
@@ -95,7 +97,38 @@ Status MakeSinks(const WatchOptions& o, std::vector<std::unique_ptr<AlertSink>>*
   return Status::Ok();
 }
 
-std::unique_ptr<RunLog> OpenRunLog(const WatchOptions&) { return MakeMemoryRunLog(); }
+// The history: --db, or the default SQLite file. Opened (and migrated)
+// before the first scan, so an unusable database stops the watch at once.
+Result<std::unique_ptr<RunLog>> OpenRunLog(const WatchOptions& o, const WatchSourceInfo& info,
+                                           const std::string& args) {
+  auto store = Store::Open(o.db.empty() ? DefaultDbUrl() : o.db, OpenOptions{});
+  if (!store) return store.error();
+  StoreLogOptions so;
+  so.policy_path = info.policy_path;
+  so.policy_name = info.policy_name;
+  so.args = args;
+  return MakeStoreRunLog(std::move(*store), so);
+}
+
+// The command line as scans record it (and the history keeps it): webhook
+// URLs carry secrets, and --exec commands may too.
+std::string ScanArgsLine(const std::vector<std::string>& args) {
+  std::string line = "tojimari watch";
+  for (size_t i = 0; i < args.size(); ++i) {
+    SV a = args[i];
+    bool secret = a == "--webhook" || a == "--exec";
+    if (a.starts_with("--webhook=") || a.starts_with("--exec=")) {
+      line += " " + std::string(a.substr(0, a.find('='))) + "=(hidden)";
+      continue;
+    }
+    line += " " + args[i];
+    if (secret && i + 1 < args.size()) {
+      line += " (hidden)";
+      ++i;
+    }
+  }
+  return line;
+}
 
 int Loop(const WatchOptions& o, Duration every, Watcher* watcher, const CommandContext& ctx) {
   int code = 0;
@@ -156,10 +189,12 @@ int RunWatch(const std::vector<std::string>& args, const CommandContext& ctx) {
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return Fail("libcurl could not start");
   std::vector<std::unique_ptr<AlertSink>> sinks;
   if (Status s = MakeSinks(o, &sinks); !s) return Fail(s.message());
+  const CommandContext scan_ctx{ScanArgsLine(args), ctx.stop};
   WatchSourceInfo info;
-  auto source = MakeWatchSource(o.policy, o.scan, ctx, &info);
+  auto source = MakeWatchSource(o.policy, o.scan, scan_ctx, &info);
   if (!source) return Fail(source.error().message);
-  std::unique_ptr<RunLog> log = OpenRunLog(o);
+  auto log = OpenRunLog(o, info, scan_ctx.argv_line);
+  if (!log) return Fail(log.error().message);
   Metrics metrics;
   std::unique_ptr<MetricsServer> server;
   if (!o.metrics.empty()) {
@@ -167,7 +202,7 @@ int RunWatch(const std::vector<std::string>& args, const CommandContext& ctx) {
     if (!s) return Fail(s.error().message);
     server = std::move(*s);
   }
-  Watcher watcher(std::move(*source), log.get(), &sinks, &metrics, info.label);
+  Watcher watcher(std::move(*source), log->get(), &sinks, &metrics, info.label);
   // A loop ends by a signal: exit 0. Only --once reports its cycle.
   int code = Loop(o, every, &watcher, ctx);
   if (!o.once) code = 0;

@@ -10,6 +10,7 @@
 
 #include "core/address.h"
 #include "core/lazy.h"
+#include "core/mac.h"
 #include "core/types.h"
 
 namespace tj {
@@ -64,7 +65,9 @@ struct HostResult {
   bool name_from_ptr = false;  // name came from a reverse lookup (nmap's hostname type "PTR")
   HostStatus status = HostStatus::kUp;
   Reason reason = Reason::kUserSet;  // why it is considered up
+  uint8_t reason_ttl = 0;  // TTL of the discovery reply that said so; 0 when unknown (ARP, connects)
   std::chrono::microseconds latency{0};  // smoothed round-trip time
+  MacAddr mac;             // on the local link, from its ARP/NDP answer; zero when unknown
   std::vector<PortResult> ports;         // sorted by (proto, port)
 };
 

@@ -6,11 +6,12 @@ namespace tj {
 namespace {
 constexpr std::array<std::string_view, 6> kStates = {
     "open", "closed", "filtered", "unfiltered", "open|filtered", "closed|filtered"};
-constexpr std::array<std::string_view, 19> kReasons = {
+constexpr std::array<std::string_view, 21> kReasons = {
     "no-response", "syn-ack",      "conn-refused", "reset",
     "host-unreach", "net-unreach", "admin-prohibited", "net-prohibited", "host-prohibited", "port-unreach",
     "proto-unreach", "udp-response", "time-exceeded", "localhost-response",
-    "user-set",     "echo-reply",  "arp-response", "icmp-ratelimit", "unknown-response"};
+    "user-set",     "echo-reply",  "arp-response", "icmp-ratelimit", "unknown-response",
+    "timestamp-reply", "nd-response"};
 }  // namespace
 
 std::string_view ProtoName(Proto p) { return p == Proto::kTcp ? "tcp" : "udp"; }

@@ -46,6 +46,8 @@ enum class Reason : uint8_t {
   // nmap's name for a reply it could not classify. Reading another scanner's
   // report (report/read_scan.h), a reason tojimari has no name for becomes this.
   kUnknownResponse,
+  kTimestampReply,  // ICMP timestamp reply (host discovery, -PP)
+  kNdResponse,      // IPv6 neighbour advertisement (host discovery on the local link)
 };
 
 // A decided port state with the reason for it.

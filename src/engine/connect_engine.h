@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/address.h"
+#include "core/mac.h"
 #include "core/scan_result.h"
 #include "core/status.h"
 #include "engine/timing.h"
@@ -50,8 +51,10 @@ struct HostOutcome {
   Address addr;
   bool up = false;             // something answered from the host
   Reason up_reason = Reason::kNoResponse;
+  uint8_t up_ttl = 0;          // TTL of the reply that proved it up; 0 when unknown
   bool timed_out = false;      // --host-timeout expired; ports are incomplete
   std::chrono::microseconds latency{0};
+  MacAddr mac;                 // host discovery on the local link: its MAC; zero otherwise
   std::vector<PortResult> ports;  // every probed port with its final state
 };
 

@@ -38,6 +38,8 @@ struct DiscoveryResult {
   std::vector<bool> up;
   std::vector<Reason> reason;
   std::vector<std::chrono::microseconds> latency;
+  std::vector<MacAddr> mac;
+  std::vector<uint8_t> ttl;
 };
 
 Result<DiscoveryResult> Discover(const ScanRequest& req, const std::vector<Address>& group, ScanTotals* totals) {
@@ -45,7 +47,21 @@ Result<DiscoveryResult> Discover(const ScanRequest& req, const std::vector<Addre
   d.up.assign(group.size(), req.skip_discovery);
   d.reason.assign(group.size(), Reason::kUserSet);
   d.latency.assign(group.size(), std::chrono::microseconds(0));
+  d.mac.assign(group.size(), MacAddr{});
+  d.ttl.assign(group.size(), 0);
   if (req.skip_discovery) return d;
+  if (req.discover) {
+    auto r = req.discover(group);
+    if (!r) return r.error();
+    for (size_t i = 0; i < group.size() && i < r->size(); ++i) {
+      d.up[i] = (*r)[i].up;
+      d.reason[i] = (*r)[i].up_reason;
+      d.latency[i] = (*r)[i].latency;
+      d.mac[i] = (*r)[i].mac;
+      d.ttl[i] = (*r)[i].up_ttl;
+    }
+    return d;
+  }
   std::vector<HostJob> jobs;
   for (const Address& a : group) jobs.push_back({a, kDiscoveryPorts});
   ConnectOptions o = req.connect;
@@ -62,11 +78,30 @@ Result<DiscoveryResult> Discover(const ScanRequest& req, const std::vector<Addre
   return d;
 }
 
+// -sn: every live host of the group, with no ports.
+Status ReportLive(const std::vector<Address>& group, const std::vector<std::string>& names,
+                  const DiscoveryResult& disc, const HostCallback& on_host, ScanTotals* totals) {
+  for (size_t i = 0; i < group.size(); ++i) {
+    if (!disc.up[i]) continue;
+    HostResult h;
+    h.addr = group[i];
+    h.name = names[i];
+    h.reason = disc.reason[i];
+    h.latency = disc.latency[i];
+    h.mac = disc.mac[i];
+    h.reason_ttl = disc.ttl[i];
+    ++totals->hosts_up;
+    on_host(std::move(h));
+  }
+  return Status::Ok();
+}
+
 Status ScanGroup(const ScanRequest& req, const std::vector<Address>& group,
                  const std::vector<std::string>& names, ResultSink* ports, const HostCallback& on_host,
                  ScanTotals* totals) {
   auto disc = Discover(req, group, totals);
   if (!disc) return disc.error();
+  if (req.discovery_only) return ReportLive(group, names, *disc, on_host, totals);
   std::vector<HostJob> jobs, udp_jobs;
   std::vector<size_t> index;
   for (size_t i = 0; i < group.size(); ++i) {
@@ -110,6 +145,8 @@ Status ScanGroup(const ScanRequest& req, const std::vector<Address>& group,
     h.status = o.timed_out ? HostStatus::kTimedOut : HostStatus::kUp;
     h.reason = req.skip_discovery ? Reason::kUserSet : disc->reason[i];
     h.latency = o.latency.count() ? o.latency : disc->latency[i];
+    h.mac = disc->mac[i];
+    h.reason_ttl = disc->ttl[i];
     h.ports = std::move(o.ports);
     ++totals->hosts_up;
     on_host(std::move(h));

@@ -1,7 +1,9 @@
 // Runs a whole scan over a target list: walks the list in host groups
 // (never expanding it), finds which hosts are up unless told to skip that
-// (-Pn), scans the up hosts' ports with the chosen engine (connect or raw),
-// and hands every result to the caller as soon as it is known.
+// (-Pn) (raw discovery when privileged, else connects to 80 and 443), scans
+// the up hosts' ports with the chosen engine (connect or raw) unless told
+// not to (-sn), and hands every result to the caller as soon as it is
+// known. Down hosts are counted, never port-scanned nor reported.
 // Thread-safety: runs on the calling thread; callbacks come on that thread.
 #pragma once
 
@@ -19,9 +21,15 @@ namespace tj {
 // Scans the ports of a group of hosts: the connect engine or the raw one.
 using PortScanner = std::function<Result<std::vector<HostOutcome>>(const std::vector<HostJob>&, ResultSink*)>;
 
+// Decides which hosts of a group are up (raw host discovery): one outcome
+// per address, in order, with up, up_reason, latency and mac set.
+using HostDiscoverer = std::function<Result<std::vector<HostOutcome>>(const std::vector<Address>&)>;
+
 struct ScanRequest {
   PortScanner scan;                     // the TCP port scan of one host group
   PortScanner udp_scan;                 // the UDP one (-sU), run after it
+  HostDiscoverer discover;              // raw discovery; unset: connects to 80 and 443 decide
+  bool discovery_only = false;          // -sn: report the live hosts, scan no ports
   const TargetList* targets = nullptr;
   std::vector<uint16_t> tcp_ports;
   std::vector<uint16_t> udp_ports;

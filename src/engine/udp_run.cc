@@ -13,7 +13,7 @@
 
 #include "engine/rtt.h"
 #include "engine/udp_engine.h"
-#include "probes/icmp_verdict.h"
+#include "engine/udp_match.h"
 
 namespace tj {
 namespace {
@@ -59,6 +59,7 @@ class UdpRun {
   uint16_t sport_base_;
   std::unordered_map<Address, uint32_t, AddressHash> host_index_;
   std::unordered_map<Address, uint16_t, AddressHash> lane_index_;
+  UdpMatchContext match_;
   std::vector<UdpHostPlan> plans_;
   std::vector<HostOutcome> out_;
   std::vector<std::vector<uint8_t>> reported_;            // per host, per port
@@ -94,6 +95,12 @@ UdpRun::UdpRun(RawLink& link, const UdpRunParams& p, const std::vector<RawHost>&
   sport_base_ = static_cast<uint16_t>(1024 + std::random_device{}() % std::max<uint32_t>(room, 1));
   for (uint32_t i = 0; i < hosts.size(); ++i) host_index_.emplace(hosts[i].addr, i);
   for (uint16_t i = 0; i < p.lanes.size(); ++i) lane_index_.emplace(p.lanes[i], i);
+  match_.hosts = &host_index_;
+  match_.lanes = &lane_index_;
+  match_.ports = &ports;
+  match_.sport_base = sport_base_;
+  match_.v6 = v6_;
+  match_.tag = [this](uint32_t h, uint32_t port, uint16_t lane) { return Tag(h, port, lane); };
   UdpPlanOptions po;
   po.fast = p.fast;
   // nmap's -T5 gives two tries; the others more. Silent hosts get at most
@@ -122,35 +129,13 @@ uint32_t UdpRun::Tag(uint32_t host, uint32_t port, uint16_t lane) const {
 void UdpRun::OnFrame(std::span<const uint8_t> frame) {
   auto r = ParseFrame(frame, &parse_);
   if (!r) return;
-  Address them, us;
-  uint16_t our_port, their_port;
-  bool icmp = r->kind == Reply::Kind::kIcmpError;
-  if (r->kind == Reply::Kind::kUdp) {
-    them = r->src, us = r->dst, our_port = r->dport, their_port = r->sport;
-  } else if (icmp && r->quoted.proto == 17) {
-    them = r->quoted.dst, us = r->quoted.src, our_port = r->quoted.sport, their_port = r->quoted.dport;
-  } else {
+  UdpMiss miss;
+  auto m = MatchUdpReply(*r, match_, &miss);
+  if (!m) {
+    if (miss == UdpMiss::kForeign) foreign_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  auto h = host_index_.find(them);
-  auto l = lane_index_.find(us);
-  uint32_t port = static_cast<uint16_t>(our_port - sport_base_);
-  if (h == host_index_.end() || l == lane_index_.end() || port >= ports_.size()) {
-    foreign_.fetch_add(1, std::memory_order_relaxed);
-    return;
-  }
-  if (icmp && (their_port != ports_[port] || r->quoted.tag != Tag(h->second, port, l->second))) {
-    foreign_.fetch_add(1, std::memory_order_relaxed);
-    return;
-  }
-  Answer a{h->second, port, l->second, icmp, {PortState::kOpen, Reason::kUdpResponse}, r->src == them, r->ttl,
-           Clock::now()};
-  if (icmp) {
-    a.verdict = ClassifyIcmp(v6_, r->icmp_type, r->icmp_code);
-    // Port unreachable from the host itself is the closed port's own
-    // answer; from a router on the way it says only "filtered".
-    if (a.verdict.reason == Reason::kPortUnreach && a.from_host) a.verdict.state = PortState::kClosed;
-  }
+  Answer a{m->host, m->port, m->lane, m->icmp, m->verdict, m->from_host, r->ttl, Clock::now()};
   std::lock_guard<std::mutex> lock(mu_);
   queue_.push_back(a);
 }

@@ -148,6 +148,8 @@ int CaptureRing::Poll(int timeout_ms, const std::function<void(std::span<const u
     for (uint32_t i = 0; i < count && off + sizeof(tpacket3_hdr) <= block_size_; ++i) {
       const auto* h = reinterpret_cast<const tpacket3_hdr*>(block + off);
       if (off + h->tp_mac + h->tp_snaplen <= block_size_) {
+        frame_time_ = std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::seconds(h->tp_sec) + std::chrono::nanoseconds(h->tp_nsec)));
         fn(std::span<const uint8_t>(block + off + h->tp_mac, h->tp_snaplen));
         ++frames;
       }

@@ -11,6 +11,7 @@
 // be used concurrently from different threads.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -31,6 +32,9 @@ class CaptureRing {
   int Poll(int timeout_ms, const std::function<void(std::span<const uint8_t>)>& fn);
   // Frames the kernel dropped because the ring was full (PACKET_STATISTICS).
   uint64_t kernel_drops();
+  // When the kernel received the frame being handed to Poll's fn (wall
+  // clock): a round trip measured from it excludes the ring's block delay.
+  std::chrono::system_clock::time_point frame_time() const { return frame_time_; }
 
  private:
   CaptureRing() = default;
@@ -38,6 +42,7 @@ class CaptureRing {
   uint8_t* map_ = nullptr;
   size_t map_len_ = 0, block_size_ = 0, block_count_ = 0, next_block_ = 0;
   uint64_t drops_ = 0;
+  std::chrono::system_clock::time_point frame_time_;
 };
 
 class PacketSender {

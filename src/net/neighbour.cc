@@ -15,9 +15,9 @@
 #include <cstring>
 #include <vector>
 
+#include "net/neighbour_frames.h"
 #include "net/netlink.h"
 #include "net/route.h"
-#include "net/wire.h"
 
 namespace tj {
 namespace {
@@ -27,8 +27,6 @@ using std::chrono::milliseconds;
 
 constexpr uint16_t kNudUsable = NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT;
 constexpr int kAttempts = 3;
-constexpr size_t kEth = 14, kIp6 = 40;
-constexpr uint8_t kIcmp6NeighbourSolicit = 135, kIcmp6NeighbourAdvert = 136;
 
 // The usable entry for hop on ifindex, if the table has one.
 Result<std::optional<MacAddr>> TableEntry(int ifindex, const Address& hop) {
@@ -58,90 +56,12 @@ Result<std::optional<MacAddr>> TableEntry(int ifindex, const Address& hop) {
   return found;
 }
 
-void PutEthernet(uint8_t* p, const MacAddr& dst, const MacAddr& src, uint16_t type) {
-  std::memcpy(p, dst.b.data(), 6);
-  std::memcpy(p + 6, src.b.data(), 6);
-  wire::Store16(p + 12, type);
-}
-
-// Who-has hop, tell src (RFC 826), broadcast. Padded to the 60-byte
-// Ethernet minimum, which not every driver adds for us.
-std::vector<uint8_t> ArpRequest(const RouteInfo& r, const Address& hop) {
-  std::vector<uint8_t> f(60, 0);
-  PutEthernet(f.data(), MacAddr{{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}, r.src_mac, ETH_P_ARP);
-  uint8_t* a = f.data() + kEth;
-  wire::Store16(a, 1);  // hardware: Ethernet
-  wire::Store16(a + 2, ETH_P_IP);
-  a[4] = 6;
-  a[5] = 4;
-  wire::Store16(a + 6, 1);  // request
-  std::memcpy(a + 8, r.src_mac.b.data(), 6);
-  std::memcpy(a + 14, r.src.bytes().data(), 4);
-  std::memcpy(a + 24, hop.bytes().data(), 4);  // target MAC (a + 18) stays zero
-  return f;
-}
-
-// Neighbour solicitation (RFC 4861 4.3) to hop's solicited-node multicast
-// address, carrying our MAC so the answer needs no resolution of its own.
-std::vector<uint8_t> NeighbourSolicit(const RouteInfo& r, const Address& hop) {
-  constexpr size_t kIcmpLen = 24 + 8;  // header + target, then the source link-layer option
-  std::vector<uint8_t> f(kEth + kIp6 + kIcmpLen, 0);
-  const auto& t = hop.bytes();
-  std::array<uint8_t, 16> group = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, t[13], t[14], t[15]};
-  PutEthernet(f.data(), MacAddr{{0x33, 0x33, 0xff, t[13], t[14], t[15]}}, r.src_mac, ETH_P_IPV6);
-  uint8_t* ip = f.data() + kEth;
-  wire::Store32(ip, 6u << 28);
-  wire::Store16(ip + 4, kIcmpLen);
-  ip[6] = IPPROTO_ICMPV6;
-  ip[7] = 255;  // receivers drop neighbour discovery that crossed a router
-  std::memcpy(ip + 8, r.src.bytes().data(), 16);
-  std::memcpy(ip + 24, group.data(), 16);
-  uint8_t* icmp = ip + kIp6;
-  icmp[0] = kIcmp6NeighbourSolicit;
-  std::memcpy(icmp + 8, t.data(), 16);
-  icmp[24] = 1;  // option: source link-layer address, 1 unit of 8 bytes
-  icmp[25] = 1;
-  std::memcpy(icmp + 26, r.src_mac.b.data(), 6);
-  // Pseudo-header: addresses, upper-layer length, next header.
-  uint32_t sum = wire::ChecksumAdd(ip + 8, 32);
-  std::array<uint8_t, 8> tail = {0, 0, 0, kIcmpLen, 0, 0, 0, IPPROTO_ICMPV6};
-  sum = wire::ChecksumAdd(tail.data(), tail.size(), sum);
-  sum = wire::ChecksumAdd(icmp, kIcmpLen, sum);
-  wire::Store16(icmp + 2, wire::ChecksumFinish(sum));
-  return f;
-}
-
-std::optional<MacAddr> MacAt(std::span<const uint8_t> f, size_t off) {
-  if (f.size() < off + 6) return std::nullopt;
-  MacAddr m;
-  std::memcpy(m.b.data(), f.data() + off, 6);
-  return m;
-}
-
 // Any ARP packet whose sender is hop tells us its MAC (a reply, or hop's
-// own request).
-std::optional<MacAddr> FromArp(std::span<const uint8_t> f, const Address& hop) {
-  if (f.size() < kEth + 28 || wire::Load16(f.data() + 12) != ETH_P_ARP) return std::nullopt;
-  const uint8_t* a = f.data() + kEth;
-  if (wire::Load16(a) != 1 || wire::Load16(a + 2) != ETH_P_IP || a[4] != 6 || a[5] != 4) return std::nullopt;
-  if (std::memcmp(a + 14, hop.bytes().data(), 4) != 0) return std::nullopt;
-  return MacAt(f, kEth + 8);
-}
-
-// A neighbour advertisement for hop: its target link-layer option, else the
-// frame's source MAC.
-std::optional<MacAddr> FromAdvert(std::span<const uint8_t> f, const Address& hop) {
-  if (f.size() < kEth + kIp6 + 24 || wire::Load16(f.data() + 12) != ETH_P_IPV6) return std::nullopt;
-  const uint8_t* ip = f.data() + kEth;
-  if ((ip[0] >> 4) != 6 || ip[6] != IPPROTO_ICMPV6 || ip[7] != 255) return std::nullopt;
-  const size_t icmp_len = std::min<size_t>(wire::Load16(ip + 4), f.size() - kEth - kIp6);
-  const uint8_t* icmp = ip + kIp6;
-  if (icmp_len < 24 || icmp[0] != kIcmp6NeighbourAdvert || icmp[1] != 0) return std::nullopt;
-  if (std::memcmp(icmp + 8, hop.bytes().data(), 16) != 0) return std::nullopt;
-  for (size_t off = 24; off + 8 <= icmp_len && icmp[off + 1] != 0; off += icmp[off + 1] * size_t{8}) {
-    if (icmp[off] == 2 && icmp[off + 1] == 1) return MacAt(f, kEth + kIp6 + off + 2);
-  }
-  return MacAt(f, 6);
+// own request); so does a neighbour advertisement for hop.
+std::optional<MacAddr> AnswerFor(std::span<const uint8_t> f, const Address& hop) {
+  auto n = hop.is_v4() ? ParseArp(f) : ParseNeighbourAdvert(f);
+  if (!n || n->addr != hop) return std::nullopt;
+  return n->mac;
 }
 
 // Waits until the deadline for a frame that answers for hop.
@@ -155,7 +75,7 @@ std::optional<MacAddr> AwaitAnswer(int fd, const Address& hop, Clock::time_point
     ssize_t n = recv(fd, buf.data(), buf.size(), MSG_DONTWAIT);
     if (n <= 0) continue;
     std::span<const uint8_t> f(buf.data(), static_cast<size_t>(n));
-    auto mac = hop.is_v4() ? FromArp(f, hop) : FromAdvert(f, hop);
+    auto mac = AnswerFor(f, hop);
     if (mac && !mac->is_zero()) return mac;
   }
 }
@@ -186,7 +106,7 @@ Result<int> OpenBound(const RouteInfo& r, uint16_t proto) {
 Result<MacAddr> Solicit(const RouteInfo& r, const Address& hop, milliseconds timeout) {
   auto fd = OpenBound(r, hop.is_v4() ? ETH_P_ARP : ETH_P_IPV6);
   if (!fd) return fd.error();
-  auto frame = hop.is_v4() ? ArpRequest(r, hop) : NeighbourSolicit(r, hop);
+  auto frame = hop.is_v4() ? ArpRequestFrame(r.src_mac, r.src, hop) : NeighbourSolicitFrame(r.src_mac, r.src, hop);
   const auto slice = std::max(milliseconds(1), timeout / kAttempts);
   std::optional<MacAddr> mac;
   int send_err = 0;

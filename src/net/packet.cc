@@ -160,8 +160,9 @@ Drop ReadIcmp(Bytes p, bool v6, Reply* r) {
   r->icmp_code = p[1];
   const bool echo_reply = v6 ? type == 129 : type == 0;
   const bool error = v6 ? (type == 1 || type == 3) : (type == 3 || type == 11);
-  if (echo_reply) {
-    r->kind = Reply::Kind::kIcmpEchoReply;
+  const bool timestamp_reply = !v6 && type == 14;  // host discovery's -PP
+  if (echo_reply || timestamp_reply) {
+    r->kind = echo_reply ? Reply::Kind::kIcmpEchoReply : Reply::Kind::kIcmpTimestampReply;
     r->sport = Load16(&p[4]);  // identifier
     r->seq = Load16(&p[6]);    // sequence number
     return Drop::kNone;

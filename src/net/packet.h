@@ -71,12 +71,13 @@ size_t BuildUdpFrame(uint8_t* out, size_t cap, const UdpFrameParams& p, std::spa
 
 // What a captured frame says, when it is one the engine can use.
 struct Reply {
-  enum class Kind : uint8_t { kTcp, kUdp, kIcmpError, kIcmpEchoReply };
+  enum class Kind : uint8_t { kTcp, kUdp, kIcmpError, kIcmpEchoReply, kIcmpTimestampReply };
   Kind kind = Kind::kTcp;
   Address src, dst;      // of the reply itself
   uint8_t ttl = 0;       // the reply's TTL / hop limit
   // kTcp, kUdp: the reply's own transport header (ports for UDP).
-  // kIcmpEchoReply: the echo identifier in sport, its sequence number in seq.
+  // kIcmpEchoReply, kIcmpTimestampReply: the identifier in sport, the
+  // sequence number in seq.
   uint16_t sport = 0, dport = 0;
   uint32_t seq = 0, ack = 0;
   uint8_t flags = 0;

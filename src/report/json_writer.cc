@@ -120,13 +120,14 @@ Status JsonWriter::Host(const HostResult& h) {
       {"hostnames", Json::array()},
       {"status", {{"state", h.status == HostStatus::kDown ? "down" : "up"},
                   {"reason", ReasonName(h.reason)},
-                  {"reason_ttl", 0}}},
+                  {"reason_ttl", h.reason_ttl}}},
       {"timed_out", timed_out},
       {"latency_us", h.latency.count()},
       {"end_time", UnixSeconds(std::chrono::system_clock::now())},
       {"extra_ports", Json::array()},
       {"ports", Json::array()},
   };
+  if (!h.mac.is_zero()) host["mac"] = h.mac.ToString();  // on the local link only
   if (!h.name.empty()) host["hostnames"].push_back({{"name", h.name}, {"type", h.name_from_ptr ? "PTR" : "user"}});
   // As in the XML: a host that timed out has no port table.
   if (!timed_out) {

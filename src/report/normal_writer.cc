@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <tuple>
 
 #include "report/port_fold.h"
@@ -51,6 +53,19 @@ class NormalWriter : public Writer {
   ScanInfo info_;
 };
 
+// Two significant digits without an exponent, as nmap writes a latency:
+// 0.000045, 0.0018, 1.5.
+std::string TwoDigits(double v) {
+  int digits = std::max(0, 1 - static_cast<int>(std::floor(std::log10(v))));
+  return fmt::format("{:.{}f}", v, digits);
+}
+
+std::string UpperMac(const MacAddr& m) {
+  std::string s = m.ToString();
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
+  return s;
+}
+
 Status NormalWriter::Host(const HostResult& h) {
   std::string name = h.name.empty() ? h.addr.ToString() : fmt::format("{} ({})", h.name, h.addr.ToString());
   std::string text = fmt::format("tojimari scan report for {}\n", name);
@@ -60,7 +75,8 @@ Status NormalWriter::Host(const HostResult& h) {
   }
   double lat = std::chrono::duration<double>(h.latency).count();
   std::string received = info_.show_reason ? fmt::format(", received {}", ReasonName(h.reason)) : "";
-  text += lat > 0 ? fmt::format("Host is up{} ({:.2g}s latency).\n", received, lat)
+  if (info_.show_reason && h.reason_ttl) received += fmt::format(" ttl {}", h.reason_ttl);
+  text += lat > 0 ? fmt::format("Host is up{} ({}s latency).\n", received, TwoDigits(lat))
                   : fmt::format("Host is up{}.\n", received);
 
   // The shared rule decides what to fold; the "Not shown" line lists every
@@ -87,6 +103,8 @@ Status NormalWriter::Host(const HostResult& h) {
     text += fmt::format("All {} scanned ports on {} are in ignored states.\n", h.ports.size(), name);
   if (!folded.empty()) text += fmt::format("Not shown: {}\n", fmt::join(folded, ", "));
   if (!shown.empty()) text += Table(shown);
+  // nmap names the vendor from its OUI list; tojimari has none, and says so as nmap does.
+  if (!h.mac.is_zero()) text += fmt::format("MAC Address: {} (Unknown)\n", UpperMac(h.mac));
   text += "\n";
   return Print(text);
 }

@@ -137,4 +137,24 @@ TEST(NormalWriter, SummaryNotes) {
 }
 
 }  // namespace
+// -sn: a host with no port list shows only that it is up, its latency in
+// nmap's notation (no exponent) and, on the local link, its MAC.
+TEST(NormalWriter, PingScanHostHasNoPortLinesAndItsMac) {
+  HostResult h;
+  h.addr = *Address::Parse("198.18.0.3");
+  h.reason = Reason::kArpResponse;
+  h.latency = std::chrono::microseconds(45);
+  h.mac = MacAddr{{0x02, 0xab, 0, 0, 0, 0x0f}};
+  std::string out = Render(h, Info(true));
+  EXPECT_NE(out.find("tojimari scan report for 198.18.0.3\nHost is up, received arp-response (0.000045s latency).\n"
+                     "MAC Address: 02:AB:00:00:00:0F (Unknown)\n"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("PORT"), std::string::npos) << out;
+  EXPECT_EQ(out.find("Not shown"), std::string::npos) << out;
+  EXPECT_EQ(out.find("ignored states"), std::string::npos) << out;
+  h.latency = std::chrono::microseconds(1500000);
+  EXPECT_NE(Render(h, Info()).find("Host is up (1.5s latency)."), std::string::npos);
+}
+
 }  // namespace tj

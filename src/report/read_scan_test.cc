@@ -275,7 +275,7 @@ TEST(ReadScanTest, NmapXml) {
   EXPECT_EQ(h.name, "target.lab");
   EXPECT_TRUE(h.name_from_ptr);
   EXPECT_EQ(h.status, HostStatus::kUp);
-  EXPECT_EQ(h.reason, Reason::kUnknownResponse);  // nd-response
+  EXPECT_EQ(h.reason, Reason::kNdResponse);
   EXPECT_EQ(h.latency, microseconds(62));
   ASSERT_EQ(h.ports.size(), 4u);  // sorted: tcp 22, 38, 40, then udp 39
   EXPECT_EQ(h.ports[0].port, 22);

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <utility>
 
@@ -113,11 +114,16 @@ Status XmlWriter::Host(const HostResult& h) {
   const bool timed_out = h.status == HostStatus::kTimedOut;
   std::string x = fmt::format("<host endtime=\"{}\"{}>", UnixSeconds(std::chrono::system_clock::now()),
                               timed_out ? " timedout=\"true\"" : "");
-  // The DTD requires reason_ttl; for a host it is not known, and nmap writes 0 too.
-  x += fmt::format("<status state=\"{}\" reason=\"{}\" reason_ttl=\"0\"/>\n", HostState(h.status),
-                   ReasonName(h.reason));
+  // The DTD requires reason_ttl; 0 when it is not known, as nmap writes.
+  x += fmt::format("<status state=\"{}\" reason=\"{}\" reason_ttl=\"{}\"/>\n", HostState(h.status),
+                   ReasonName(h.reason), h.reason_ttl);
   x += fmt::format("<address addr=\"{}\" addrtype=\"{}\"/>\n", h.addr.ToString(),
                    h.addr.is_v4() ? "ipv4" : "ipv6");
+  if (!h.mac.is_zero()) {  // nmap writes MACs in capitals
+    std::string mac = h.mac.ToString();
+    std::transform(mac.begin(), mac.end(), mac.begin(), [](unsigned char c) { return std::toupper(c); });
+    x += fmt::format("<address addr=\"{}\" addrtype=\"mac\"/>\n", mac);
+  }
   x += "<hostnames>\n";
   if (!h.name.empty())
     x += fmt::format("<hostname name=\"{}\" type=\"{}\"/>\n", XmlEscape(h.name), h.name_from_ptr ? "PTR" : "user");

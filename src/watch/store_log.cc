@@ -70,15 +70,19 @@ Result<std::vector<FindingBrief>> FindingsFromAuditJson(const std::string& json,
   std::vector<FindingBrief> out;
   if (!list) return out;  // stored without findings
   if (!list->is_array()) return bad("\"findings\" is not a list");
+  // Read defensively: a wrong type is skipped, never thrown.
+  auto str = [](const nlohmann::json& f, const char* k) {
+    return f.contains(k) && f[k].is_string() ? f[k].get<std::string>() : std::string();
+  };
   for (const auto& f : *list) {
-    if (!f.is_object() || !f.value("counts", true)) continue;
+    if (!f.is_object() || (f.contains("counts") && f["counts"].is_boolean() && !f["counts"].get<bool>())) continue;
     FindingBrief b;
-    b.key = f.value("key", "");
-    b.severity = f.value("severity", "");
-    b.title = f.value("title", "");
-    b.host = f.value("host", "");
-    if (f.contains("port") && f["port"].is_number() && f.contains("proto") && f["proto"].is_string())
-      b.port = fmt::format("{}/{}", f["port"].get<int>(), f["proto"].get<std::string>());
+    b.key = str(f, "key");
+    b.severity = str(f, "severity");
+    b.title = str(f, "title");
+    b.host = str(f, "host");
+    if (f.contains("port") && f["port"].is_number_unsigned() && f.contains("proto") && f["proto"].is_string())
+      b.port = fmt::format("{}/{}", f["port"].get<uint64_t>(), f["proto"].get<std::string>());
     if (b.key.empty()) return bad("a finding without a key");
     out.push_back(std::move(b));
   }

@@ -120,6 +120,9 @@ std::unique_ptr<Lab> Lab::Up(const LabOptions& opts, std::string* why) {
   if (opts.loss_pct > 0) {
     argv.insert(argv.end(), {"--loss", std::to_string(opts.loss_pct)});
   }
+  if (!opts.ports.empty()) argv.insert(argv.end(), {"--ports", opts.ports});
+  if (opts.sources > 0) argv.insert(argv.end(), {"--sources", std::to_string(opts.sources)});
+  if (opts.discovery) argv.push_back("--discovery");
   RunResult r = Run(argv, std::chrono::seconds(60));
   if (r.exit_code != 0) {
     *why = "lab.sh up failed (exit " + std::to_string(r.exit_code) + "): " + r.err;
@@ -179,6 +182,11 @@ bool Lab::Listen(const std::vector<int>& ports, int delay_s) const {
 
 uint64_t Lab::Probes() const {
   RunResult r = Run({LabScript(), "probes", name_}, std::chrono::seconds(30));
+  return std::strtoull(r.out.c_str(), nullptr, 10);
+}
+
+uint64_t Lab::DownProbes() const {
+  RunResult r = Run({LabScript(), "downprobes", name_}, std::chrono::seconds(30));
   return std::strtoull(r.out.c_str(), nullptr, 10);
 }
 

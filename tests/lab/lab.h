@@ -41,6 +41,9 @@ bool InCi();
 
 struct LabOptions {
   int loss_pct = 0;  // packet loss each way on the target's veth, in percent
+  std::string ports; // the target's TCP listeners ("22,80"); empty: lab.sh's default set
+  int sources = 0;   // extra scanner addresses for -S (LAB_SOURCES4/6)
+  bool discovery = false;  // lab.sh --discovery: the host discovery addresses
 };
 
 // What the lab makes of a TCP port.
@@ -77,6 +80,8 @@ class Lab {
   bool Listen(const std::vector<int>& ports, int delay_s) const;
   // TCP and UDP packets the target has received (DNS excluded).
   uint64_t Probes() const;
+  // Packets the --discovery lab's silent host 198.18.1.2 has received.
+  uint64_t DownProbes() const;
 
  private:
   explicit Lab(std::string name) : name_(std::move(name)) {}

@@ -16,6 +16,8 @@
 #       --sources N: N more scanner addresses (198.18.0.10.. and 2001:2::10..)
 #         for -S: the target's ICMP rate limit is per scanner address.
 #       --owner: the process the lab belongs to, for sweep.
+#       --discovery: more target addresses for host discovery tests (see
+#         _lab_discovery): some silent, some answering only some probes.
 #   lab.sh down NAME          Tears it down; safe to repeat.
 #   lab.sh env NAME           Prints the facts again.
 #   lab.sh listen NAME [--delay SEC] PORT...
@@ -26,6 +28,8 @@
 #   lab.sh syns NAME          TCP SYNs (without ACK) received so far: the
 #                             probes of a SYN scan, without the scanner
 #                             kernel's RSTs to the SYN-ACKs.
+#   lab.sh downprobes NAME    Packets sent to the --discovery lab's silent
+#                             host 198.18.1.2 so far.
 #   lab.sh sweep              Tears down labs whose --owner process is gone
 #                             (left behind by a test killed on timeout).
 #
@@ -163,6 +167,44 @@ table netdev tjloss {
 EOF
 }
 
+# Host discovery's lab (--discovery). On the link (ARP/NDP answer for it):
+#   198.18.0.3, 2001:2::3   answer ARP/NDP only: every IP packet is dropped
+#   198.18.0.4, 2001:2::4   nobody (no ARP/NDP answer)
+# Behind the target as a router (198.18.1.0/24, 2001:2:1::/64 via the
+# target; the scanner ARPs only for the target):
+#   198.18.1.1, 2001:2:1::1 answer everything
+#   198.18.1.2, 2001:2:1::2 drop everything (counted: lab.sh downprobes)
+#   198.18.1.3              drops ICMP echo requests, answers the rest
+#   198.18.1.4              answers ICMP timestamp requests only
+#   198.18.1.5              nobody (the target does not forward)
+_lab_discovery() {
+  ((LAB_DISCOVERY == 1)) || return 0
+  local a
+  _lab_must ip -n "$LAB_TARGET_NS" addr add 198.18.0.3/24 dev "$LAB_TARGET_IF"
+  _lab_must ip -n "$LAB_TARGET_NS" addr add 2001:2::3/64 dev "$LAB_TARGET_IF" nodad
+  for a in 198.18.1.1 198.18.1.2 198.18.1.3 198.18.1.4; do
+    _lab_must ip -n "$LAB_TARGET_NS" addr add "$a/32" dev lo
+  done
+  for a in 2001:2:1::1 2001:2:1::2; do _lab_must ip -n "$LAB_TARGET_NS" addr add "$a/128" dev lo nodad; done
+  _lab_must ip -n "$LAB_SCANNER_NS" route add 198.18.1.0/24 via "$LAB_TARGET_IP4"
+  _lab_must ip -n "$LAB_SCANNER_NS" -6 route add 2001:2:1::/64 via "$LAB_TARGET_IP6"
+  _lab_must ip netns exec "$LAB_TARGET_NS" nft -f - <<EOF
+table inet tjdisc {
+  counter down_probes { }
+  chain input {
+    type filter hook input priority -5; policy accept;
+    ip daddr 198.18.0.3 drop
+    ip6 daddr 2001:2::3 drop
+    ip daddr 198.18.1.2 counter name "down_probes" drop
+    ip6 daddr 2001:2:1::2 drop
+    ip daddr 198.18.1.3 icmp type echo-request drop
+    ip daddr 198.18.1.4 icmp type timestamp-request accept
+    ip daddr 198.18.1.4 drop
+  }
+}
+EOF
+}
+
 # The delay line: lab_delay holds what reaches the target over its veth for
 # the delay, so every round trip grows by exactly that. It starts before the
 # rules that feed it (a queue nobody reads drops everything) and its PID is
@@ -260,7 +302,7 @@ EOF
 }
 
 _lab_parse_up_opts() {
-  LAB_LOSS_PROBE=0 LAB_LOSS_REPLY=0 LAB_ANYIP=0 LAB_OPEN="" LAB_OWNER="" LAB_DELAY_MS=0 LAB_SOURCES=0
+  LAB_LOSS_PROBE=0 LAB_LOSS_REPLY=0 LAB_ANYIP=0 LAB_OPEN="" LAB_OWNER="" LAB_DELAY_MS=0 LAB_SOURCES=0 LAB_DISCOVERY=0
   LAB_LISTEN_BIN=${LAB_LISTEN_BIN:-} LAB_DELAY_BIN=${LAB_DELAY_BIN:-}
   while (($#)); do
     case $1 in
@@ -273,6 +315,7 @@ _lab_parse_up_opts() {
       --delay-bin) LAB_DELAY_BIN=$2; shift 2 ;;
       --anyip) LAB_ANYIP=1; shift ;;
       --sources) LAB_SOURCES=$2; shift 2 ;;
+      --discovery) LAB_DISCOVERY=1; shift ;;
       --owner) LAB_OWNER=$2; shift 2 ;;
       *) _lab_die "unknown option '$1'"; return 1 ;;
     esac
@@ -296,7 +339,7 @@ _lab_parse_up_opts() {
 # Runs in a subshell: _lab_must exits it at the first failing step.
 _lab_setup() {
   # shellcheck disable=SC2086  # the port list is meant to split
-  _lab_net && _lab_firewall && _lab_delay && _lab_start_listener 0 $LAB_OPEN && _lab_sanity && _lab_write_env
+  _lab_net && _lab_firewall && _lab_discovery && _lab_delay && _lab_start_listener 0 $LAB_OPEN && _lab_sanity && _lab_write_env
 }
 
 lab_up() {  # NAME [options]
@@ -366,6 +409,10 @@ _lab_counter() {  # NAME COUNTER
 }
 lab_probes() { _lab_counter "$1" probes; }  # NAME
 lab_syns() { _lab_counter "$1" syns; }      # NAME
+lab_downprobes() {  # NAME
+  _lab_names "$1" || return 1
+  ip netns exec "$LAB_TARGET_NS" nft list counter inet tjdisc down_probes | awk '$1 == "packets" {print $2}'
+}
 
 lab_sweep() {
   local env owner
@@ -382,7 +429,7 @@ lab_sweep() {
 _lab_main() {
   local cmd=${1:-} ; shift || true
   case $cmd in
-    up|down|env|listen|probes|syns)
+    up|down|env|listen|probes|syns|downprobes)
       [[ $# -ge 1 ]] || { _lab_die "usage: lab.sh $cmd NAME ..."; return 2; }
       "lab_$cmd" "$@" ;;
     sweep) lab_sweep ;;

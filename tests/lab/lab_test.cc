@@ -63,7 +63,11 @@ class LabTest : public LabFixture {
 
 class LossyLabTest : public LabTest {
  protected:
-  LabOptions Options() const override { return {.loss_pct = 2}; }
+  LabOptions Options() const override {
+    LabOptions o;
+    o.loss_pct = 2;
+    return o;
+  }
 };
 
 int CountTruth(const Lab& lab, Truth t) {

@@ -95,7 +95,11 @@ class RawScanTest : public LabFixture {
 
 class LossyRawScanTest : public RawScanTest {
  protected:
-  LabOptions Options() const override { return {.loss_pct = 2}; }
+  LabOptions Options() const override {
+    LabOptions o;
+    o.loss_pct = 2;
+    return o;
+  }
 };
 
 TEST_F(RawScanTest, FullSynScanMatchesTruth) {

@@ -64,13 +64,14 @@ std::string Join(const std::set<std::string>& s) {
   return out;
 }
 
-::testing::AssertionResult ParseLine(const std::string& line, const std::string& ip, Rows* rows) {
+::testing::AssertionResult ParseLine(const std::string& line, const std::string& ip, Rows* rows,
+                                     const std::string& proto) {
   auto j = nlohmann::json::parse(line, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return AssertionFailure() << "not a JSON object: " << line;
   if (!j.contains("port") || !j["port"].is_number_integer() || !j.contains("state"))
     return AssertionFailure() << "no port or state: " << line;
   if (j.value("ip", "") != ip) return AssertionFailure() << "ip is not " << ip << ": " << line;
-  if (j.value("proto", "") != "tcp") return AssertionFailure() << "proto is not tcp: " << line;
+  if (j.value("proto", "") != proto) return AssertionFailure() << "proto is not " << proto << ": " << line;
   int port = j["port"];
   if (rows->count(port)) return AssertionFailure() << "port " << port << " reported twice";
   PortRow& r = (*rows)[port];
@@ -84,13 +85,14 @@ std::string Join(const std::set<std::string>& s) {
 
 }  // namespace
 
-::testing::AssertionResult ParseNdjson(const std::string& path, const std::string& ip, Rows* rows) {
+::testing::AssertionResult ParseNdjson(const std::string& path, const std::string& ip, Rows* rows,
+                                       const std::string& proto) {
   std::ifstream in(path);
   if (!in) return AssertionFailure() << "cannot read " << path;
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
-    auto ok = ParseLine(line, ip, rows);
+    auto ok = ParseLine(line, ip, rows, proto);
     if (!ok) return ok;
   }
   return AssertionSuccess();

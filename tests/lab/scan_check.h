@@ -25,7 +25,8 @@ using Rows = std::map<int, PortRow>;  // by port
 
 // Parses one object per line; fails on malformed lines, a wrong ip or proto,
 // and duplicate ports.
-::testing::AssertionResult ParseNdjson(const std::string& path, const std::string& ip, Rows* rows);
+::testing::AssertionResult ParseNdjson(const std::string& path, const std::string& ip, Rows* rows,
+                                       const std::string& proto = "tcp");
 
 // Which technique scanned: each has its own right (state, reason) per truth.
 enum class Technique {

@@ -134,7 +134,7 @@ TEST_F(WatchLab, NewListenerAlertsOnceOnEverySink) {
   const int spare = lab_->spare().lo + 17;
   const int metrics_port = 19477;
   std::string exec_out = P("exec.json");
-  Spawn({"--every", "2s", "--webhook", receiver_->url(), "--webhook", "http://127.0.0.1:1/dead", "--exec",
+  Spawn({"--every", "2s", "--db", P("history.db"), "--webhook", receiver_->url(), "--webhook", "http://127.0.0.1:1/dead", "--exec",
          "cat >> " + exec_out + "; echo \"changes=$TOJIMARI_CHANGES\" >> " + exec_out + ".env", "--metrics",
          "127.0.0.1:" + std::to_string(metrics_port), "-sT", "-n", "-p", PortList(Ports(spare)), kTarget});
   ASSERT_TRUE(WaitForScans(metrics_port, 1, seconds(60))) << Slurp(P("watch.err"));
@@ -180,7 +180,7 @@ TEST_F(WatchLab, RecheckSuppressesALostProbe) {
   if (NotReady()) return;
   const int port = 3306;
   const int metrics_port = 19478;
-  Spawn({"--every", "3s", "--webhook", receiver_->url(), "--metrics", "127.0.0.1:" + std::to_string(metrics_port),
+  Spawn({"--every", "3s", "--db", P("history.db"), "--webhook", receiver_->url(), "--metrics", "127.0.0.1:" + std::to_string(metrics_port),
          "-sS", "-Pn", "-n", "--max-retries", "0", "-p", "22,80," + std::to_string(port), kTarget});
   ASSERT_TRUE(WaitForScans(metrics_port, 1, seconds(60))) << Slurp(P("watch.err"));
   // Drops SYNs to the port until 61 bytes have passed: the first SYN only
@@ -273,7 +273,7 @@ TEST_F(WatchLab, SyslogGetsTheAlertLines) {
                        "; mount -t tmpfs tmpfs /dev; for f in null zero random urandom; do touch /dev/$f; "
                        "mount --bind " + olddev + "/$f /dev/$f; done; touch /dev/log; mount --bind " + sock_path +
                        " /dev/log; exec ip netns exec " + scanner_ns() + " " + ScannerBin() + " watch --policy " +
-                       policy + " --once --syslog -sT -n";
+                       policy + " --db " + P("history.db") + " --once --syslog -sT -n";
   RunResult r = tjlab::Run({"unshare", "-m", "--propagation", "private", "sh", "-c", script}, seconds(120));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   std::vector<std::string> messages;

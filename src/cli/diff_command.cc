@@ -1,0 +1,161 @@
+// `tojimari diff A [B]`: what changed between two scans, each from the
+// history (an id, latest, latest~N, a date) or a report file (tojimari's
+// JSON or XML, nmap's XML). One argument: that scan against the one stored
+// before it. Exit 0: no change; 1: changes; 2: could not compare.
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/params.h"
+#include "history/diff.h"
+#include "history/diff_report.h"
+#include "history/ref.h"
+#include "history/store.h"
+#include "report/read_scan.h"
+#include "report/writer.h"
+
+namespace tj {
+namespace {
+
+struct DiffOptions {
+  std::vector<std::string> sides;
+  std::string db;        // --db: empty means DefaultDbUrl()
+  bool json = false;     // --json: JSON on stdout instead of text
+  std::string json_out;  // -oJ FILE: JSON to a file as well
+  bool help = false;
+};
+
+using P = Param<DiffOptions>;
+using SV = std::string_view;
+
+constexpr P kDiffTable[] = {
+    {"--db", ArgKind::kValue, "URL", "Diff", "the history: a SQLite file, sqlite:PATH or postgresql://...",
+     [](DiffOptions& o, SV v) { o.db = v; return Status::Ok(); }},
+    {"--json", ArgKind::kFlag, "", "Diff", "write the differences as JSON (docs/DIFF-JSON.md) instead of text",
+     [](DiffOptions& o, SV) { o.json = true; return Status::Ok(); }},
+    {"-oJ", ArgKind::kValue, "FILE", "Diff", "also write the JSON to FILE (- for stdout)",
+     [](DiffOptions& o, SV v) { o.json_out = v; return Status::Ok(); }},
+    {"-h", ArgKind::kFlag, "", "Diff", "this help",
+     [](DiffOptions& o, SV) { o.help = true; return Status::Ok(); }},
+    {"--help", ArgKind::kFlag, "", "Diff", "",
+     [](DiffOptions& o, SV) { o.help = true; return Status::Ok(); }},
+};
+
+// A word is a history reference when it has that shape and no '/' (write
+// ./latest for a file named "latest"); anything else is a report file.
+bool IsRef(const std::string& arg) { return arg.find('/') == std::string::npos && LooksLikeHistoryRef(arg); }
+
+struct Side {
+  DiffSide side;
+  ScanRecord scan;
+};
+
+// Opens the history only when a side needs it: two files need no database.
+class LazyStore {
+ public:
+  explicit LazyStore(std::string url) : url_(std::move(url)) {}
+  Result<Store*> Get() {
+    if (!store_) {
+      auto s = Store::Open(url_, OpenOptions{.create = false});
+      if (!s) return s.error();
+      store_ = std::move(*s);
+    }
+    return store_.get();
+  }
+
+ private:
+  std::string url_;
+  std::unique_ptr<Store> store_;
+};
+
+Result<Side> LoadId(Store* store, int64_t id) {
+  auto scan = store->LoadScan(id);
+  if (!scan) return scan.error();
+  Side s;
+  s.side.id = id;
+  s.scan = std::move(*scan);
+  return s;
+}
+
+Result<Side> Load(const std::string& arg, LazyStore* lazy) {
+  if (!IsRef(arg)) {
+    auto scan = ReadScanFile(arg);
+    if (!scan) return scan.error();
+    Side s;
+    s.side.file = arg;
+    s.scan = std::move(*scan);
+    return s;
+  }
+  auto store = lazy->Get();
+  if (!store) return store.error();
+  auto id = (*store)->ResolveRef(arg);
+  if (!id) return id.error();
+  return LoadId(*store, *id);
+}
+
+int Fail(const std::string& msg) {
+  fmt::print(stderr, "tojimari diff: {}\n", msg);
+  return 2;
+}
+
+Status WriteJsonFile(const std::string& path, const std::string& text) {
+  auto out = OpenOutput(path);
+  if (!out) return out.error();
+  if (Status s = WriteText(out->get(), text, "JSON"); !s.ok()) return s;
+  return out->Commit();
+}
+
+}  // namespace
+
+std::string DiffHelp() {
+  return "Usage: tojimari diff [options] A [B]\n"
+         "Shows what changed from scan A to scan B: hosts that appeared or vanished, ports that opened\n"
+         "or closed, other state changes, and services, versions or certificates that differ.\n"
+         "A and B: a stored scan (an id, latest, latest~N, YYYY-MM-DD or YYYY-MM-DDTHH:MM for the\n"
+         "last scan at or before it) or a report file (tojimari -oJ or -oX, nmap -oX).\n"
+         "With A alone: that stored scan against the one before it.\n"
+         "Exit status: 0 no change, 1 changes, 2 the scans could not be compared.\n" +
+         ParamsHelp(std::span<const P>(kDiffTable));
+}
+
+int RunDiff(const std::vector<std::string>& args, const CommandContext&) {
+  DiffOptions o;
+  if (Status s = ParseParams(std::span<const P>(kDiffTable), args, &o, &o.sides); !s.ok()) return Fail(s.message());
+  if (o.help) return fmt::print("{}", DiffHelp()), 0;
+  if (o.sides.empty() || o.sides.size() > 2) return Fail("give one or two scans (see tojimari help diff)");
+  if (o.json && o.json_out == "-") return Fail("--json and -oJ - both write JSON to stdout: give one");
+  LazyStore lazy(o.db.empty() ? DefaultDbUrl() : o.db);
+  Result<Side> before = MakeError(""), after = MakeError("");
+  if (o.sides.size() == 2) {
+    before = Load(o.sides[0], &lazy);
+    if (!before) return Fail(before.error().message);
+    after = Load(o.sides[1], &lazy);
+  } else {
+    if (!IsRef(o.sides[0])) return Fail(fmt::format("\"{}\" is a file: give the scan to compare it with", o.sides[0]));
+    after = Load(o.sides[0], &lazy);
+    if (!after) return Fail(after.error().message);
+    auto store = lazy.Get();
+    auto prev = (*store)->Previous(*after->side.id);
+    if (!prev) return Fail(prev.error().message);
+    before = LoadId(*store, *prev);
+  }
+  if (!before) return Fail(before.error().message);
+  if (!after) return Fail(after.error().message);
+  before->side.scan = &before->scan;
+  after->side.scan = &after->scan;
+
+  ScanDiff d = DiffScans(before->scan, after->scan);
+  std::string json;
+  if (o.json || !o.json_out.empty())
+    json = DiffJson(d, before->side, after->side).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  if (!o.json_out.empty())
+    if (Status s = WriteJsonFile(o.json_out, json); !s.ok()) return Fail(s.message());
+  if (o.json_out != "-") {
+    std::string text = o.json ? json : DiffText(d, before->side, after->side);
+    if (Status s = WriteText(stdout, text, o.json ? "JSON" : "diff"); !s.ok()) return Fail(s.message());
+  }
+  return d.empty() ? 0 : 1;
+}
+
+}  // namespace tj
