@@ -22,6 +22,7 @@ packages=(
   libssl-dev openssl                        # -sV: TLS handshakes and certificates; test certificates
   libsqlite3-dev libpq-dev                  # the scan history: SQLite (default), PostgreSQL (--db postgresql://)
   postgresql                                # history tests: a private server (runs as nobody, unix socket only)
+  libtoml11-dev                             # audit: policy files and the risk knowledge base (TOML, errors with lines)
   python3                                   # -sV lab: the hostile servers
   tmux                                      # progress lab test: a real terminal for the live line
   nmap                                      # report lab test: nmap's own -oX read beside tojimari's

@@ -34,6 +34,8 @@ int RunCheck(const std::vector<std::string>& args, const CommandContext& ctx);
 int RunHistory(const std::vector<std::string>& args, const CommandContext& ctx);
 // `tojimari diff A [B]`: 0 no change, 1 changes, 2 could not compare.
 int RunDiff(const std::vector<std::string>& args, const CommandContext& ctx);
+// `tojimari audit --policy FILE`: 0 no finding, 1 findings, 2 could not run.
+int RunAudit(const std::vector<std::string>& args, const CommandContext& ctx);
 // `tojimari watch`: the audit on a schedule, with alerts (--once: 0 quiet, 1 alerted, 2 could not run).
 int RunWatch(const std::vector<std::string>& args, const CommandContext& ctx);
 
@@ -43,6 +45,7 @@ std::string ScanHelp();
 std::string CheckHelp();
 std::string HistoryHelp();
 std::string DiffHelp();
+std::string AuditHelp();
 std::string WatchHelp();
 // The subcommand names, for "did you mean".
 std::vector<std::string_view> CommandNames();

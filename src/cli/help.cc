@@ -11,6 +11,7 @@ std::string MainHelp() {
       "\n"
       "Usage: tojimari [scan] [options] TARGET...     scan ports (nmap's options)\n"
       "       tojimari check [options] HOST:PORT...   is this port open? (exit 0 when all are)\n"
+      "       tojimari audit --policy FILE            compare the network with its policy\n"
       "       tojimari resume FILE                    finish a scan that was interrupted\n"
       "       tojimari history [--db URL]             the scans stored with --store\n"
       "       tojimari diff A [B]                     what changed between two scans (exit 1 if anything)\n"
@@ -43,7 +44,7 @@ std::string ScanHelp() {
 }
 
 std::vector<std::string_view> CommandNames() {
-  return {"scan", "check", "resume", "history", "diff", "watch", "help", "version"};
+  return {"scan", "check", "audit", "resume", "history", "diff", "watch", "help", "version"};
 }
 
 }  // namespace tj

@@ -23,6 +23,7 @@ int Help(const std::vector<std::string>& args) {
   if (args[0] == "check") return fmt::print("{}", tj::CheckHelp()), 0;
   if (args[0] == "history") return fmt::print("{}", tj::HistoryHelp()), 0;
   if (args[0] == "diff") return fmt::print("{}", tj::DiffHelp()), 0;
+  if (args[0] == "audit") return fmt::print("{}", tj::AuditHelp()), 0;
   if (args[0] == "watch") return fmt::print("{}", tj::WatchHelp()), 0;
   std::string hint = tj::SpellCheck(args[0], tj::CommandNames());
   fmt::print(stderr, "tojimari: no help for \"{}\"{}\n", args[0],
@@ -60,6 +61,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (first == "scan") return tj::RunScan(rest, ctx);
   if (first == "check") return tj::RunCheck(rest, ctx);
+  if (first == "audit") return tj::RunAudit(rest, ctx);
   if (first == "resume") return tj::RunResume(rest, ctx);
   if (first == "history") return tj::RunHistory(rest, ctx);
   if (first == "diff") return tj::RunDiff(rest, ctx);

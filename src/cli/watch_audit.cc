@@ -4,9 +4,17 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
+#include <memory>
 
+#include "audit/audit.h"
+#include "audit/format.h"
+#include "audit/scan_plan.h"
 #include "cli/scan_options.h"
 #include "cli/watch_scan.h"
+#include "net/privileges.h"
+#include "net/resolve.h"
+#include "policy/policy_file.h"
 
 namespace tj {
 namespace {
@@ -33,6 +41,50 @@ Result<WatchSource> PlainSource(const std::vector<std::string>& scan, const Comm
   return src;
 }
 
+
+// With a policy: what `tojimari audit` scans (the policy's scope enforced
+// before any packet), judged by the audit itself.
+Result<WatchSource> PolicySource(const std::string& path, const std::vector<std::string>& scan,
+                                 const CommandContext& ctx, WatchSourceInfo* info) {
+  ScanOptions opts;
+  std::vector<std::string> positional;
+  if (Status s = ParseParams(ScanParams(), scan, &opts, &positional); !s) return Error{s.message()};
+  if (!positional.empty())
+    return MakeError(fmt::format("\"{}\": the policy names the hosts to scan; give no targets", positional[0]));
+  if (!opts.ports.empty() || opts.top_ports)
+    return MakeError("the policy chooses the ports; drop -p/--top-ports/-F");
+  if (!opts.target_files.empty() || !opts.excludes.empty() || !opts.exclude_files.empty())
+    return MakeError("the policy names the hosts to scan; drop -iL/--exclude/--exclude-file");
+  auto policy = ReadPolicyFile(path);
+  if (!policy) return policy.error();
+  auto plan = PlanScan(&*policy, opts.family, ResolveHost);
+  if (!plan) return plan.error();
+  bool udp = !plan->udp.empty() && HaveRawPrivileges();
+  if (!plan->udp.empty() && !udp)
+    fmt::print(stderr, "tojimari watch: note: the policy's UDP ports need raw sockets (root or CAP_NET_RAW); "
+                       "they are reported as not scanned\n");
+  info->policy_path = path;
+  info->policy_name = policy->name;
+  info->label = policy->name.empty() ? path : policy->name;
+  auto shared = std::make_shared<const Policy>(std::move(*policy));
+  WatchSource src;
+  std::vector<std::string> args = ScanArgs(*plan, scan, udp), base = RecheckBase(scan);
+  src.scan = [args, &ctx] { return ScanInChild(args, ctx); };
+  src.recheck = [base, &ctx](const Recheck& r) { return ScanInChild(RecheckArgs(base, r), ctx); };
+  src.judge = [shared](const ScanRecord& record) {
+    AuditReport report = Audit(record, *shared, std::chrono::system_clock::now());
+    Judgement j;
+    for (const Finding& f : report.findings) {
+      if (!f.Counts()) continue;
+      j.findings.push_back({f.Key(), std::string(SeverityName(f.severity)), f.title, f.host, f.PortText()});
+    }
+    AuditRenderOptions ro;
+    ro.version = std::string(kVersion);
+    j.audit_json = RenderAuditJson(report, ro);
+    return j;
+  };
+  return src;
+}
 }  // namespace
 
 // The scan options without what chooses targets, ports or output files:
@@ -73,8 +125,7 @@ std::vector<std::string> RecheckArgs(const std::vector<std::string>& base, const
 Result<WatchSource> MakeWatchSource(const std::string& policy_path, const std::vector<std::string>& scan,
                                     const CommandContext& ctx, WatchSourceInfo* info) {
   *info = {};
-  if (!policy_path.empty())
-    return MakeError("--policy: the audit is not in this build yet (watch without --policy watches a plain scan)");
+  if (!policy_path.empty()) return PolicySource(policy_path, scan, ctx, info);
   return PlainSource(scan, ctx);
 }
 

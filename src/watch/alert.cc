@@ -38,6 +38,11 @@ std::string HostText(const PortFlip& f) {
   return f.host_name.empty() ? addr : fmt::format("{} ({})", OneLine(f.host_name), addr);
 }
 
+// "198.18.0.2 80/tcp", or the host alone for a finding without a port.
+std::string Where(const FindingBrief& f) {
+  return OneLine(f.port.empty() ? f.host : f.host + " " + f.port);
+}
+
 std::string IsoTime(std::chrono::system_clock::time_point t) {
   return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(t)));
 }
@@ -74,9 +79,9 @@ std::vector<std::string> AlertLines(const Alert& a) {
     lines.push_back(fmt::format("port {}/{} on {}: {} -> {}{}", f.port, ProtoName(f.proto), HostText(f),
                                 StateText(f.before), StateText(f.after), f.rechecked ? " (re-checked)" : ""));
   for (const FindingBrief& f : a.findings.appeared)
-    lines.push_back(fmt::format("new [{}] {}", f.severity, OneLine(f.title)));
+    lines.push_back(fmt::format("new [{}] {}: {}", f.severity, Where(f), OneLine(f.title)));
   for (const FindingBrief& f : a.findings.cleared)
-    lines.push_back(fmt::format("cleared [{}] {}", f.severity, OneLine(f.title)));
+    lines.push_back(fmt::format("cleared [{}] {}: {}", f.severity, Where(f), OneLine(f.title)));
   if (!a.suppressed.empty())
     lines.push_back(fmt::format("({} not confirmed by the re-check, not alerted)",
                                 Plural(a.suppressed.size(), "change", "changes")));

@@ -39,8 +39,8 @@ TEST(WatchAlert, LinesSayWhatChanged) {
   ASSERT_EQ(lines.size(), 5u);
   EXPECT_EQ(lines[0], "tojimari watch (lab): 1 port changed, 1 new finding, 1 finding cleared");
   EXPECT_EQ(lines[1], "port 50123/tcp on target<!channel> (198.18.0.2): closed -> open (re-checked)");
-  EXPECT_EQ(lines[2], "new [medium] Unexpected open port 50123/tcp");
-  EXPECT_EQ(lines[3], "cleared [high] 443/tcp is not open?X");  // one line, whatever the data
+  EXPECT_EQ(lines[2], "new [medium] 198.18.0.2 50123/tcp: Unexpected open port 50123/tcp");
+  EXPECT_EQ(lines[3], "cleared [high] 198.18.0.2 443/tcp: 443/tcp is not open?X");  // one line, whatever the data
   EXPECT_EQ(lines[4], "(1 change not confirmed by the re-check, not alerted)");
 }
 

@@ -49,6 +49,7 @@ class StoreRunLog : public RunLog {
     a.policy_path = opts_.policy_path;
     a.policy_name = opts_.policy_name;
     a.findings_json = run.audit_json.empty() ? "{}" : run.audit_json;
+    for (const char* s : {"critical", "high", "medium", "low", "info"}) a.by_severity[s] = 0;
     for (const FindingBrief& f : run.findings) ++a.by_severity[f.severity];
     return store_->SaveAuditedScan(run.record, a);
   }
@@ -59,6 +60,10 @@ class StoreRunLog : public RunLog {
 };
 
 }  // namespace
+
+std::unique_ptr<RunLog> MakeStoreRunLog(std::unique_ptr<Store> store, StoreLogOptions opts) {
+  return std::make_unique<StoreRunLog>(std::move(store), std::move(opts));
+}
 
 Result<std::vector<FindingBrief>> FindingsFromAuditJson(const std::string& json, int64_t scan_id) {
   auto bad = [&](std::string_view why) {

@@ -290,7 +290,7 @@ TEST_F(WatchLab, SyslogGetsTheAlertLines) {
   EXPECT_NE(messages[0].find("tojimari-watch["), std::string::npos) << messages[0];
   EXPECT_NE(messages[0].find("(lab-syslog): 1 new finding"), std::string::npos) << messages[0];
   EXPECT_NE(messages[1].find("new ["), std::string::npos) << messages[1];
-  EXPECT_NE(messages[1].find("80"), std::string::npos) << messages[1];
+  EXPECT_NE(messages[1].find("198.18.0.2 80/tcp: "), std::string::npos) << messages[1];
 }
 
 }  // namespace
