@@ -9,6 +9,7 @@ packages=(
   libfmt-dev nlohmann-json3-dev             # formatting, JSON output
   libpcap-dev                               # compiles capture filters into kernel BPF
   libxml2-dev                               # reads nmap-format XML reports back (audit, history, diff)
+  libcurl4-openssl-dev curl                 # watch: webhook alerts (libcurl); tests scrape /metrics with curl
   libgtest-dev libgmock-dev                 # unit tests
   clang libclang-rt-14-dev                  # libFuzzer targets
   iproute2 nftables procps                  # the test lab: namespaces, veth, filtering

@@ -36,6 +36,8 @@ int RunHistory(const std::vector<std::string>& args, const CommandContext& ctx);
 int RunDiff(const std::vector<std::string>& args, const CommandContext& ctx);
 // `tojimari audit --policy FILE`: 0 no finding, 1 findings, 2 could not run.
 int RunAudit(const std::vector<std::string>& args, const CommandContext& ctx);
+// `tojimari watch`: the audit on a schedule, with alerts (--once: 0 quiet, 1 alerted, 2 could not run).
+int RunWatch(const std::vector<std::string>& args, const CommandContext& ctx);
 
 // Help texts.
 std::string MainHelp();
@@ -44,6 +46,7 @@ std::string CheckHelp();
 std::string HistoryHelp();
 std::string DiffHelp();
 std::string AuditHelp();
+std::string WatchHelp();
 // The subcommand names, for "did you mean".
 std::vector<std::string_view> CommandNames();
 

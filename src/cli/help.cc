@@ -15,6 +15,7 @@ std::string MainHelp() {
       "       tojimari resume FILE                    finish a scan that was interrupted\n"
       "       tojimari history [--db URL]             the scans stored with --store\n"
       "       tojimari diff A [B]                     what changed between two scans (exit 1 if anything)\n"
+      "       tojimari watch --every 10m [options]    scan on a schedule, alert on changes\n"
       "       tojimari help [COMMAND]                 help on a command\n"
       "       tojimari version\n"
       "\n"
@@ -43,7 +44,7 @@ std::string ScanHelp() {
 }
 
 std::vector<std::string_view> CommandNames() {
-  return {"scan", "check", "audit", "resume", "history", "diff", "help", "version"};
+  return {"scan", "check", "audit", "resume", "history", "diff", "watch", "help", "version"};
 }
 
 }  // namespace tj

@@ -24,6 +24,7 @@ int Help(const std::vector<std::string>& args) {
   if (args[0] == "history") return fmt::print("{}", tj::HistoryHelp()), 0;
   if (args[0] == "diff") return fmt::print("{}", tj::DiffHelp()), 0;
   if (args[0] == "audit") return fmt::print("{}", tj::AuditHelp()), 0;
+  if (args[0] == "watch") return fmt::print("{}", tj::WatchHelp()), 0;
   std::string hint = tj::SpellCheck(args[0], tj::CommandNames());
   fmt::print(stderr, "tojimari: no help for \"{}\"{}\n", args[0],
              hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint));
@@ -64,6 +65,7 @@ int main(int argc, char** argv) {
   if (first == "resume") return tj::RunResume(rest, ctx);
   if (first == "history") return tj::RunHistory(rest, ctx);
   if (first == "diff") return tj::RunDiff(rest, ctx);
+  if (first == "watch") return tj::RunWatch(rest, ctx);
   if (first == "help") return Help(rest);
   if (first == "version" || first == "--version" || first == "-V")
     return fmt::print("tojimari {}\n", tj::kVersion), 0;

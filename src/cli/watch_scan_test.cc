@@ -1,0 +1,60 @@
+// ScanInChild against this machine's loopback: the real scan in a real
+// child process, its record handed back whole (no port folded away).
+#include "cli/watch_scan.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+
+namespace tj {
+namespace {
+
+TEST(WatchScanInChild, EveryPortComesBack) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(listen(fd, 8), 0);
+  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
+  const int open_port = ntohs(a.sin_port);
+  std::atomic<bool> stop{false};
+  CommandContext ctx{"tojimari watch test", &stop};
+  // 6,000 closed ports: more than one piece (2,500) and far beyond what a
+  // report folds (25 x (100 + 1) per state).
+  int lo = open_port > 6000 ? open_port - 5999 : open_port;
+  std::string ports = std::to_string(lo) + "-" + std::to_string(lo + 5999);
+  auto r = ScanInChild({"-sT", "-n", "-p", ports, "127.0.0.1"}, ctx);
+  close(fd);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->hosts.size(), 1u);
+  const auto& h = r->hosts[0];
+  ASSERT_EQ(h.ports.size(), 6000u);
+  int open = 0;
+  for (size_t i = 0; i < h.ports.size(); ++i) {
+    EXPECT_EQ(h.ports[i].port, lo + static_cast<int>(i));
+    if (h.ports[i].state == PortState::kOpen) {
+      ++open;
+      EXPECT_EQ(h.ports[i].port, open_port);
+    }
+  }
+  EXPECT_EQ(open, 1);
+  EXPECT_FALSE(r->summary.interrupted);
+  EXPECT_EQ(r->info.args, "tojimari watch test");
+}
+
+TEST(WatchScanInChild, AFailedScanIsAnError) {
+  std::atomic<bool> stop{false};
+  CommandContext ctx{"tojimari watch test", &stop};
+  auto r = ScanInChild({"-p", "nonsense", "127.0.0.1"}, ctx);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("exit status 2"), std::string::npos) << r.error().message;
+}
+
+}  // namespace
+}  // namespace tj

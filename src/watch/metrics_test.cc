@@ -1,0 +1,108 @@
+#include "watch/metrics.h"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <memory>
+
+#include "watch/metrics_server.h"
+#include "watch/watch_testing.h"
+
+namespace tj {
+namespace {
+
+using testing::Host;
+using testing::Record;
+
+WatchRun SampleRun() {
+  WatchRun run;
+  run.record = Record({Host("198.18.0.2", {{22, PortState::kOpen}, {80, PortState::kOpen}, {81, PortState::kClosed}}),
+                       Host("198.18.0.3", {{22, PortState::kFiltered}})});
+  run.findings = {{"k1", "high", "t", "198.18.0.2", "80/tcp"}, {"k2", "high", "t", "198.18.0.2", "22/tcp"},
+                  {"k3", "low", "t", "198.18.0.3", ""}};
+  return run;
+}
+
+TEST(WatchMetrics, TextExposition) {
+  Metrics m;
+  EXPECT_NE(m.Text().find("tojimari_scans_total 0\n"), std::string::npos);
+  m.RecordRun(SampleRun(), std::chrono::system_clock::from_time_t(1795000000), 1.25);
+  m.AlertSent();
+  m.AlertSent();
+  m.AlertFailed();
+  m.Suppressed(3);
+  m.ScanFailed();
+  std::string t = m.Text();
+  EXPECT_NE(t.find("# TYPE tojimari_open_ports gauge\n"), std::string::npos);
+  EXPECT_NE(t.find("tojimari_open_ports{host=\"198.18.0.2\"} 2\n"), std::string::npos);
+  EXPECT_NE(t.find("tojimari_open_ports{host=\"198.18.0.3\"} 0\n"), std::string::npos);
+  EXPECT_NE(t.find("tojimari_findings{severity=\"high\"} 2\n"), std::string::npos);
+  EXPECT_NE(t.find("tojimari_findings{severity=\"low\"} 1\n"), std::string::npos);
+  EXPECT_NE(t.find("tojimari_findings{severity=\"critical\"} 0\n"), std::string::npos);
+  EXPECT_NE(t.find("tojimari_last_scan_duration_seconds 1.250\n"), std::string::npos);
+  EXPECT_NE(t.find("tojimari_last_scan_timestamp_seconds 1795000000.000\n"), std::string::npos);
+  EXPECT_NE(t.find("# TYPE tojimari_scans_total counter\ntojimari_scans_total 1\n"), std::string::npos);
+  EXPECT_NE(t.find("tojimari_scan_failures_total 1\n"), std::string::npos);
+  EXPECT_NE(t.find("tojimari_alerts_sent_total 2\n"), std::string::npos);
+  EXPECT_NE(t.find("tojimari_alert_failures_total 1\n"), std::string::npos);
+  EXPECT_NE(t.find("tojimari_changes_suppressed_total 3\n"), std::string::npos);
+  // Every line is a comment or "name{labels} value".
+  size_t pos = 0;
+  while (pos < t.size()) {
+    size_t end = t.find('\n', pos);
+    ASSERT_NE(end, std::string::npos) << "the text ends with a newline";
+    std::string line = t.substr(pos, end - pos);
+    EXPECT_TRUE(line.starts_with("# HELP tojimari_") || line.starts_with("# TYPE tojimari_") ||
+                line.starts_with("tojimari_"))
+        << line;
+    pos = end + 1;
+  }
+}
+
+TEST(WatchMetrics, LabelEscaping) {
+  EXPECT_EQ(PromLabel("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+}
+
+std::string Curl(const std::string& args) {
+  std::string out;
+  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(("curl -s -m 5 " + args + " 2>&1").c_str(), "r"), pclose);
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p.get())) > 0) out.append(buf.data(), n);
+  return out;
+}
+
+TEST(WatchMetrics, ServerScrapedWithCurl) {
+  Metrics m;
+  m.RecordRun(SampleRun(), std::chrono::system_clock::now(), 0.5);
+  auto server = MetricsServer::Start("127.0.0.1:0", [&m] { return m.Text(); });
+  ASSERT_TRUE(server.ok()) << server.error().message;
+  std::string base = "http://127.0.0.1:" + std::to_string((*server)->port());
+  std::string body = Curl(base + "/metrics");
+  EXPECT_EQ(body, m.Text());
+  EXPECT_NE(body.find("tojimari_open_ports{host=\"198.18.0.2\"} 2"), std::string::npos);
+  EXPECT_NE(Curl("-i " + base + "/metrics").find("Content-Type: text/plain; version=0.0.4"), std::string::npos);
+  EXPECT_EQ(Curl("-o /dev/null -w '%{http_code}' " + base + "/"), "404");
+  EXPECT_EQ(Curl("-o /dev/null -w '%{http_code}' -X POST " + base + "/metrics"), "405");
+  // Still answering after those.
+  EXPECT_EQ(Curl(base + "/metrics?x=1"), m.Text());
+}
+
+TEST(WatchMetrics, ListenAddress) {
+  EXPECT_TRUE(ParseListenAddress("127.0.0.1:9477").ok());
+  auto v6 = ParseListenAddress("[::1]:9477");
+  ASSERT_TRUE(v6.ok());
+  EXPECT_EQ(v6->first, "::1");
+  EXPECT_FALSE(ParseListenAddress("127.0.0.1").ok());
+  EXPECT_FALSE(ParseListenAddress("localhost:9477").ok());
+  EXPECT_FALSE(ParseListenAddress("127.0.0.1:99999").ok());
+  auto busy = MetricsServer::Start("127.0.0.1:0", [] { return std::string(); });
+  ASSERT_TRUE(busy.ok());
+  auto again = MetricsServer::Start("127.0.0.1:" + std::to_string((*busy)->port()), [] { return std::string(); });
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.error().message.find("cannot listen"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tj
