@@ -20,7 +20,7 @@ bash scripts/build.sh build-asan -DTJ_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DCMA
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j1) | tee -a "$log"
 
-bash tests/fuzz/run_fuzzers.sh "${FUZZ_SECONDS:-15}"
+bash tests/fuzz/run_fuzzers.sh "${FUZZ_SECONDS:-10}"
 
 # One closing line for both ctest runs (each has failed the script already
 # if anything failed, through pipefail).

@@ -109,25 +109,32 @@ Status ScanGroup(const ScanRequest& req, const std::vector<Address>& group,
     auto left = PortsLeft(req, group[i]);
     if (left.empty() && req.udp_ports.empty() && req.decided) continue;  // a resumed scan had decided all
     jobs.push_back({group[i], std::move(left)});
-    udp_jobs.push_back({group[i], req.udp_ports});
+    if (!req.udp_ports.empty()) udp_jobs.push_back({group[i], req.udp_ports});
     index.push_back(i);
   }
   if (jobs.empty() || Stopped(req)) return Status::Ok();
-  std::vector<HostOutcome> outcomes(jobs.size());
-  for (size_t j = 0; j < jobs.size(); ++j) outcomes[j].addr = jobs[j].addr;
+  std::vector<HostOutcome> outcomes;
   // TCP first, then UDP: each engine's results are appended per host, and
   // hosts keep their ports sorted by (protocol, port).
+  // Results are moved, never copied: a /16 holds a few hundred thousand.
+  bool first = true;
   auto merge = [&](const PortScanner& scan, const std::vector<HostJob>& js) -> Status {
     if (!scan || Stopped(req)) return Status::Ok();
     auto r = scan(js, ports);
     if (!r) return r.error();
+    if (first) {
+      outcomes = std::move(*r);
+      first = false;
+      return Status::Ok();
+    }
     for (size_t j = 0; j < js.size(); ++j) {
       HostOutcome& into = outcomes[j];
       HostOutcome& o = (*r)[j];
       if (o.up && !into.up) into.up = true, into.up_reason = o.up_reason;
       into.timed_out |= o.timed_out;
       if (!into.latency.count()) into.latency = o.latency;
-      into.ports.insert(into.ports.end(), o.ports.begin(), o.ports.end());
+      into.ports.insert(into.ports.end(), std::make_move_iterator(o.ports.begin()),
+                        std::make_move_iterator(o.ports.end()));
     }
     return Status::Ok();
   };
@@ -135,6 +142,7 @@ Status ScanGroup(const ScanRequest& req, const std::vector<Address>& group,
     if (Status s = merge(req.scan, jobs); !s.ok()) return s;
   if (!req.udp_ports.empty())
     if (Status s = merge(req.udp_scan, udp_jobs); !s.ok()) return s;
+  if (outcomes.size() != jobs.size()) return Status::Ok();  // stopped before any engine ran
   for (size_t j = 0; j < jobs.size(); ++j) {
     HostOutcome& o = outcomes[j];
     size_t i = index[j];
