@@ -375,14 +375,18 @@ std::vector<HostOutcome> RawRun::Run() {
   if (!Stopped()) Finish();
   stats_->foreign += foreign_.load();
   stats_->parse += parse_;
-  for (HostOutcome& o : out_) {
-    o.latency = rtt_.srtt();
-    std::sort(o.ports.begin(), o.ports.end(), [](const PortResult& a, const PortResult& b) { return a.port < b.port; });
-  }
+  SealOutcomes(&out_, rtt_.srtt());
   return std::move(out_);
 }
 
 }  // namespace
+
+void SealOutcomes(std::vector<HostOutcome>* out, std::chrono::microseconds latency) {
+  for (HostOutcome& o : *out) {
+    o.latency = latency;
+    std::sort(o.ports.begin(), o.ports.end(), [](const PortResult& a, const PortResult& b) { return a.port < b.port; });
+  }
+}
 
 Result<std::vector<HostOutcome>> RunRaw(RawLink& link, const RawRunParams& params,
                                         const std::vector<RawHost>& hosts, const std::vector<uint16_t>& ports,

@@ -68,6 +68,10 @@ struct RawRunParams {
 // pass has its own source port.
 constexpr int kMaxPasses = 52;
 
+// The end of a raw run (TCP or UDP): every host gets the run's smoothed
+// round-trip time as its latency, and its ports in order.
+void SealOutcomes(std::vector<HostOutcome>* out, std::chrono::microseconds latency);
+
 // REQUIRES: every host has link.route's address family.
 Result<std::vector<HostOutcome>> RunRaw(RawLink& link, const RawRunParams& params,
                                         const std::vector<RawHost>& hosts, const std::vector<uint16_t>& ports,

@@ -299,10 +299,7 @@ std::vector<HostOutcome> UdpRun::Run() {
       for (uint32_t p = 0; p < ports_.size(); ++p) Report(h, p);
   stats_->foreign += foreign_.load();
   stats_->parse += parse_;
-  for (HostOutcome& o : out_) {
-    o.latency = rtt_.srtt();
-    std::sort(o.ports.begin(), o.ports.end(), [](const PortResult& a, const PortResult& b) { return a.port < b.port; });
-  }
+  SealOutcomes(&out_, rtt_.srtt());
   return std::move(out_);
 }
 
