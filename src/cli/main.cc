@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/watch_scan.h"
 #include "core/spellcheck.h"
 
 namespace {
@@ -66,6 +67,7 @@ int main(int argc, char** argv) {
   if (first == "history") return tj::RunHistory(rest, ctx);
   if (first == "diff") return tj::RunDiff(rest, ctx);
   if (first == "watch") return tj::RunWatch(rest, ctx);
+  if (first == tj::kScanRecordCommand) return tj::RunScanRecord(rest, ctx);
   if (first == "help") return Help(rest);
   if (first == "version" || first == "--version" || first == "-V")
     return fmt::print("tojimari {}\n", tj::kVersion), 0;

@@ -42,14 +42,21 @@ void JoinPieces(ScanRecord* r) {
   r->hosts = std::move(joined);
 }
 
-[[noreturn]] void ChildScan(const std::vector<std::string>& args, const CommandContext& ctx, int out_fd) {
+}  // namespace
+
+int RunScanRecord(const std::vector<std::string>& args, const CommandContext& ctx) {
+  if (args.empty()) {
+    fmt::print(stderr, "tojimari {}: internal to watch: ARGV_LINE SCAN-ARGS...\n", kScanRecordCommand);
+    return 2;
+  }
+  CommandContext scan_ctx{args[0], ctx.stop};
+  std::vector<std::string> scan(args.begin() + 1, args.end());
   ScanRecord record;
-  int rc = RunScanTo(args, ctx, ScanHooks{&record, /*quiet=*/true});
-  if (rc != 0 && rc != 130) _exit(rc);
+  int rc = RunScanTo(scan, scan_ctx, ScanHooks{&record, /*quiet=*/true});
+  if (rc != 0 && rc != 130) return rc;
   fflush(stdout);
-  if (dup2(out_fd, STDOUT_FILENO) < 0) _exit(2);
   auto out = OpenOutput("-", OutputMode::kStream);
-  if (!out) _exit(2);
+  if (!out) return 2;
   auto writer = MakeJsonWriter(std::move(*out), ServiceTable::Builtin());
   ScanInfo info = record.info;
   info.verbose = kVerbose;
@@ -66,12 +73,18 @@ void JoinPieces(ScanRecord* r) {
   if (s.ok()) s = writer->End(record.summary);
   writer.reset();
   fflush(stdout);
-  _exit(s.ok() ? rc : 2);
+  return s.ok() ? rc : 2;
 }
 
-}  // namespace
-
-Result<ScanRecord> ScanInChild(const std::vector<std::string>& args, const CommandContext& ctx) {
+Result<ScanRecord> ScanInChild(const std::vector<std::string>& args, const CommandContext& ctx,
+                               const std::string& exe) {
+  // Everything the child needs is built here: between fork() and exec() a
+  // process forked from a threaded one may only make async-signal-safe calls.
+  std::vector<std::string> words = {"tojimari", std::string(kScanRecordCommand), ctx.argv_line};
+  words.insert(words.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return MakeError(fmt::format("scan: pipe: {}", strerror(errno)));
   fflush(stdout);
@@ -83,8 +96,10 @@ Result<ScanRecord> ScanInChild(const std::vector<std::string>& args, const Comma
     return MakeError(fmt::format("scan: fork: {}", strerror(errno)));
   }
   if (pid == 0) {
-    close(fds[0]);
-    ChildScan(args, ctx, fds[1]);
+    // dup2 clears close-on-exec on the copy: the scan's stdout is the pipe.
+    if (dup2(fds[1], STDOUT_FILENO) < 0) _exit(2);
+    execv(exe.c_str(), argv.data());
+    _exit(127);
   }
   close(fds[1]);
   std::string json;
@@ -109,6 +124,7 @@ Result<ScanRecord> ScanInChild(const std::vector<std::string>& args, const Comma
   }
   if (!WIFEXITED(status)) return MakeError(fmt::format("the scan was killed by signal {}", WTERMSIG(status)));
   int rc = WEXITSTATUS(status);
+  if (rc == 127) return MakeError(fmt::format("the scan could not start: cannot run \"{}\"", exe));
   if (rc != 0 && rc != 130) return MakeError(fmt::format("the scan could not run (exit status {})", rc));
   auto record = ReadScanText(json, "the watch's scan");
   if (!record) return record.error();

@@ -1,5 +1,6 @@
 // ScanInChild against this machine's loopback: the real scan in a real
-// child process, its record handed back whole (no port folded away).
+// child process (the tojimari binary built beside these tests), its record
+// handed back whole (no port folded away).
 #include "cli/watch_scan.h"
 
 #include <arpa/inet.h>
@@ -29,7 +30,7 @@ TEST(WatchScanInChild, EveryPortComesBack) {
   // report folds (25 x (100 + 1) per state).
   int lo = open_port > 6000 ? open_port - 5999 : open_port;
   std::string ports = std::to_string(lo) + "-" + std::to_string(lo + 5999);
-  auto r = ScanInChild({"-sT", "-n", "-p", ports, "127.0.0.1"}, ctx);
+  auto r = ScanInChild({"-sT", "-n", "-p", ports, "127.0.0.1"}, ctx, TJ_BINARY);
   close(fd);
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->hosts.size(), 1u);
@@ -51,9 +52,17 @@ TEST(WatchScanInChild, EveryPortComesBack) {
 TEST(WatchScanInChild, AFailedScanIsAnError) {
   std::atomic<bool> stop{false};
   CommandContext ctx{"tojimari watch test", &stop};
-  auto r = ScanInChild({"-p", "nonsense", "127.0.0.1"}, ctx);
+  auto r = ScanInChild({"-p", "nonsense", "127.0.0.1"}, ctx, TJ_BINARY);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("exit status 2"), std::string::npos) << r.error().message;
+}
+
+TEST(WatchScanInChild, AMissingBinaryIsAnError) {
+  std::atomic<bool> stop{false};
+  CommandContext ctx{"tojimari watch test", &stop};
+  auto r = ScanInChild({"-p", "80", "127.0.0.1"}, ctx, "/nonexistent/tojimari");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("cannot run \"/nonexistent/tojimari\""), std::string::npos) << r.error().message;
 }
 
 }  // namespace

@@ -131,13 +131,6 @@ class WatchLab : public LabFixture {
 // is counted and the watch goes on; SIGTERM ends it cleanly.
 TEST_F(WatchLab, NewListenerAlertsOnceOnEverySink) {
   if (NotReady()) return;
-  // Known bug, found by this suite under ASan: watch forks its scan child
-  // while its metrics thread runs, and the child can block on a lock that
-  // thread held at the fork (ASan's allocator; glibc's malloc is fork-safe,
-  // which is why the plain build passes). The fix is a child that execs or a
-  // fork server started before any thread; until then the long-running
-  // watch is tested in the plain build only.
-  if (TJ_SANITIZED) GTEST_SKIP() << "known fork-with-threads deadlock under ASan (see the comment)";
   const int spare = lab_->spare().lo + 17;
   const int metrics_port = 19477;
   std::string exec_out = P("exec.json");
@@ -185,13 +178,6 @@ TEST_F(WatchLab, NewListenerAlertsOnceOnEverySink) {
 // re-check's SYN gets through, the change is suppressed, no alert is sent.
 TEST_F(WatchLab, RecheckSuppressesALostProbe) {
   if (NotReady()) return;
-  // Known bug, found by this suite under ASan: watch forks its scan child
-  // while its metrics thread runs, and the child can block on a lock that
-  // thread held at the fork (ASan's allocator; glibc's malloc is fork-safe,
-  // which is why the plain build passes). The fix is a child that execs or a
-  // fork server started before any thread; until then the long-running
-  // watch is tested in the plain build only.
-  if (TJ_SANITIZED) GTEST_SKIP() << "known fork-with-threads deadlock under ASan (see the comment)";
   const int port = 3306;
   const int metrics_port = 19478;
   Spawn({"--every", "3s", "--db", P("history.db"), "--webhook", receiver_->url(), "--metrics", "127.0.0.1:" + std::to_string(metrics_port),
