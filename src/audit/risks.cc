@@ -3,8 +3,7 @@
 
 #include <fmt/format.h>
 
-#include <sstream>
-#include <toml.hpp>
+#include "core/toml_text.h"
 
 namespace tj {
 namespace embedded {
@@ -70,8 +69,7 @@ Result<Risk> ReadRisk(const toml::value& t, const std::string& name) {
 Result<RiskBase> RiskBase::Parse(std::string_view text, const std::string& name) {
   toml::value root;
   try {
-    std::istringstream in{std::string(text)};
-    root = toml::parse(in, name);
+    root = ParseTomlText(text, name);
   } catch (const std::exception& e) {
     std::string what = e.what();
     return MakeError(fmt::format("{}: {}", name, what.substr(0, what.find('\n'))));

@@ -51,5 +51,8 @@ std::string WatchHelp();
 std::vector<std::string_view> CommandNames();
 
 constexpr std::string_view kVersion = "0.1.0";
+// What `tojimari version` prints: the version, and a second line when the
+// binary is a sanitizer build (tests read it to know what they measure).
+std::string VersionText();
 
 }  // namespace tj

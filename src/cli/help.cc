@@ -5,6 +5,14 @@
 
 namespace tj {
 
+std::string VersionText() {
+  std::string text = fmt::format("tojimari {}\n", kVersion);
+#ifdef __SANITIZE_ADDRESS__
+  text += "built with AddressSanitizer and UndefinedBehaviorSanitizer\n";
+#endif
+  return text;
+}
+
 std::string MainHelp() {
   return fmt::format(
       "tojimari {} - checks that every door is locked: a port scanner and checker.\n"

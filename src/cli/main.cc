@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
   if (first == tj::kScanRecordCommand) return tj::RunScanRecord(rest, ctx);
   if (first == "help") return Help(rest);
   if (first == "version" || first == "--version" || first == "-V")
-    return fmt::print("tojimari {}\n", tj::kVersion), 0;
+    return fmt::print("{}", tj::VersionText()), 0;
   if (first == "--help" || first == "-h") return fmt::print("{}", tj::MainHelp()), 0;
   std::string hint;
   if (LooksLikeCommandTypo(first, &hint)) {

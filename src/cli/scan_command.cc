@@ -208,7 +208,7 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
     return 0;
   }
   if (o.version) {
-    fmt::print("tojimari {}\n", kVersion);
+    fmt::print("{}", VersionText());
     return 0;
   }
   const ServiceTable& services = ServiceTable::Builtin();

@@ -36,7 +36,7 @@ Result<HistoryRef> ParseTime(std::string_view s) {
   };
   std::tm tm{};
   size_t pos = 0;
-  int y, mo, d, h = 23, mi = 59, sec = 59;
+  int y = 0, mo = 0, d = 0, h = 23, mi = 59, sec = 59;
   if (!Digits(s, &pos, 4, &y) || !Expect(s, &pos, '-') || !Digits(s, &pos, 2, &mo) || !Expect(s, &pos, '-') ||
       !Digits(s, &pos, 2, &d))
     return bad();

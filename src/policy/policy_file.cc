@@ -11,11 +11,11 @@
 #include <fstream>
 #include <sstream>
 #include <tuple>
-#include <toml.hpp>
 
 #include "core/port_spec.h"
 #include "core/services.h"
 #include "core/spellcheck.h"
+#include "core/toml_text.h"
 
 namespace tj {
 namespace {
@@ -384,8 +384,7 @@ Result<Policy> ParsePolicy(std::string_view text, const std::string& path) {
   if (Status s = CheckNesting(text, path); !s) return Error{s.message()};
   toml::value root;
   try {
-    std::istringstream in{std::string(text)};
-    root = toml::parse(in, path);
+    root = ParseTomlText(text, path);
   } catch (const toml::syntax_error& e) {
     int line = static_cast<int>(e.location().line());
     std::string msg = SyntaxMessage(e.what(), &line);

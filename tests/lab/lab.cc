@@ -100,6 +100,11 @@ std::string ScannerBin() { return EnvOr("TOJIMARI_BIN", TOJIMARI_BIN); }
 std::string LabScript() { return EnvOr("LAB_SH", LAB_SH); }
 std::string ListenBin() { return EnvOr("LAB_LISTEN_BIN", LAB_LISTEN_BIN); }
 
+bool ScannerSanitized() {
+  RunResult r = Run({ScannerBin(), "version"}, std::chrono::seconds(30));
+  return r.out.find("AddressSanitizer") != std::string::npos;
+}
+
 bool InCi() {
   const char* ci = std::getenv("CI");
   return ci && std::string(ci) == "true";

@@ -39,6 +39,11 @@ std::string ListenBin();
 // True when lab tests must fail rather than skip if the lab is unavailable.
 bool InCi();
 
+// True when ScannerBin() is a sanitizer build (it says so in `version`):
+// the binary under test decides, not how this test program was built, so
+// one build of the lab tests can test both builds of the scanner.
+bool ScannerSanitized();
+
 struct LabOptions {
   int loss_pct = 0;  // packet loss each way on the target's veth, in percent
   std::string ports; // the target's TCP listeners ("22,80"); empty: lab.sh's default set

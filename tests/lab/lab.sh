@@ -91,13 +91,19 @@ _lab_random_ports() {
 }
 
 _lab_net() {  # namespaces, veth, addresses, routes
+  local ns
   _lab_must ip netns add "$LAB_SCANNER_NS"
   _lab_must ip netns add "$LAB_TARGET_NS"
   # Created straight inside the namespaces: never visible in the host's.
   _lab_must ip -n "$LAB_SCANNER_NS" link add name "$LAB_SCANNER_IF" type veth \
     peer name "$LAB_TARGET_IF" netns "$LAB_TARGET_NS"
   _lab_must ip netns exec "$LAB_TARGET_NS" sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
-  local ns
+  # The first IPv6 neighbour solicitation right after the link comes up is
+  # lost (measured: two sent, one answered), and the kernel asks again only
+  # after retrans_time (1 s): every lab would start a second late. Asking
+  # again after 100 ms costs nothing on a veth.
+  _lab_must ip netns exec "$LAB_SCANNER_NS" sysctl -qw "net.ipv6.neigh.$LAB_SCANNER_IF.retrans_time_ms=100"
+  _lab_must ip netns exec "$LAB_TARGET_NS" sysctl -qw "net.ipv6.neigh.$LAB_TARGET_IF.retrans_time_ms=100"
   for ns in "$LAB_SCANNER_NS" "$LAB_TARGET_NS"; do _lab_must ip -n "$ns" link set lo up; done
   _lab_must ip -n "$LAB_SCANNER_NS" addr add "$LAB_SCANNER_IP4/24" dev "$LAB_SCANNER_IF"
   _lab_must ip -n "$LAB_SCANNER_NS" addr add "$LAB_SCANNER_IP6/64" dev "$LAB_SCANNER_IF" nodad
@@ -262,10 +268,22 @@ _lab_start_listener() {  # DELAY PORT...
 }
 
 _lab_sanity() {  # the lab must be reachable over both families before use
+  # The kernel turns a veth's carrier on in the background (linkwatch, up to
+  # a second later); until both ends say UP their packets are dropped.
+  local i
+  for ((i = 0; i < 300; i++)); do
+    [[ $(ip -n "$LAB_SCANNER_NS" -br link show dev "$LAB_SCANNER_IF") == *" UP "* &&
+       $(ip -n "$LAB_TARGET_NS" -br link show dev "$LAB_TARGET_IF") == *" UP "* ]] && break
+    sleep 0.01
+  done
   local addr
   for addr in "$LAB_TARGET_IP4" "$LAB_TARGET_IP6"; do
-    ip netns exec "$LAB_SCANNER_NS" timeout 5 bash -c "exec 3<>/dev/tcp/$addr/22" 2>/dev/null ||
-      { _lab_die "scanner namespace cannot reach $addr port 22"; return 1; }
+    for ((i = 0; i < 10; i++)); do
+      ip netns exec "$LAB_SCANNER_NS" timeout 5 bash -c "exec 3<>/dev/tcp/$addr/22" 2>/dev/null && continue 2
+      sleep 0.2
+    done
+    _lab_die "scanner namespace cannot reach $addr port 22"
+    return 1
   done
 }
 

@@ -356,7 +356,7 @@ TEST(RawScanBreadthTest, SlashSixteenTimesTwoPortsAllOpen) {
   ASSERT_GT(kb, 0) << "no figure from /usr/bin/time";
   // AddressSanitizer's shadow memory and quarantine multiply a process's
   // footprint, so the budget holds for the build users run, not that one.
-  if (TJ_SANITIZED) {
+  if (tjlab::ScannerSanitized()) {
     std::cout << "NOTE: sanitizer build: peak RSS recorded, not held to the 64 MiB budget\n";
     return;
   }
