@@ -136,9 +136,12 @@ _lab_firewall() {  # the target's filtered ranges and optional loss
 table inet tjlab {
   chain input {
     type filter hook input priority 0; policy accept;
-    tcp dport $LAB_DROP_TCP drop
-    tcp dport $LAB_REJECT_TCP reject with icmpx type admin-prohibited
-    udp dport $LAB_DROP_UDP drop
+    # Only what comes over the link: the ranges are inside the ephemeral
+    # port range, and a reply to the target's own connections (stunnel to
+    # redis in the service zoo) must not be dropped when its port is there.
+    iifname "$LAB_TARGET_IF" tcp dport $LAB_DROP_TCP drop
+    iifname "$LAB_TARGET_IF" tcp dport $LAB_REJECT_TCP reject with icmpx type admin-prohibited
+    iifname "$LAB_TARGET_IF" udp dport $LAB_DROP_UDP drop
   }
 }
 # Counts what a scan sends (lab.sh probes), whatever its destination and
