@@ -121,7 +121,7 @@ int ScanForPolicy(Policy* policy, const AuditOptions& o, const ScanOptions& scan
   if (!plan->udp.empty() && !udp)
     fmt::print(stderr, "tojimari audit: note: the policy's UDP ports need raw sockets (root or CAP_NET_RAW); "
                        "they are reported as not scanned\n");
-  int rc = RunScanTo(ScanArgs(*plan, o.scan, udp), ctx, ScanHooks{record, /*quiet=*/true});
+  int rc = RunScanTo(ScanArgs(*plan, o.scan, udp), ctx, ScanHooks{record, /*quiet=*/true, /*resumable=*/false});
   if (rc != 0) {
     fmt::print(stderr, "tojimari audit: the scan did not complete (exit {}); no audit\n", rc);
     return rc == 130 ? rc : 2;

@@ -25,6 +25,9 @@ struct ScanRecord;
 struct ScanHooks {
   ScanRecord* record = nullptr;  // filled with the whole scan (report/scan_record.h)
   bool quiet = false;            // no normal output on stdout (report files still written)
+  // An interrupted scan leaves a resume file (tojimari.resume) unless the
+  // scan is part of something `tojimari resume` cannot finish (audit, watch).
+  bool resumable = true;
 };
 int RunScanTo(const std::vector<std::string>& args, const CommandContext& ctx, const ScanHooks& hooks);
 // `tojimari resume FILE`: finishes the scan an interrupted run saved.

@@ -240,11 +240,13 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   // Prepared now, while the directory is surely writable; used only if the
   // scan is interrupted, removed otherwise.
   std::optional<OutputFile> resume_out;
-  if (auto r = OutputFile::Open(o.resume_file, OutputMode::kReplaceWhenDone, &mover); r) {
-    resume_out = std::move(*r);
-    renames.push_back({resume_out->temp_path(), resume_out->target_path()});
-  } else if (o.verbose) {  // most scans finish; say it only when asked
-    fmt::print(stderr, "tojimari: an interrupted scan will not be resumable: {}\n", r.error().message);
+  if (hooks.resumable) {
+    if (auto r = OutputFile::Open(o.resume_file, OutputMode::kReplaceWhenDone, &mover); r) {
+      resume_out = std::move(*r);
+      renames.push_back({resume_out->temp_path(), resume_out->target_path()});
+    } else if (o.verbose) {  // most scans finish; say it only when asked
+      fmt::print(stderr, "tojimari: an interrupted scan will not be resumable: {}\n", r.error().message);
+    }
   }
   // A raw scan started as root continues as an unprivileged user (see
   // ChooseEngine), which may not rename files into place: a helper that keeps
@@ -341,6 +343,10 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
     auto id = store->SaveScan(*hooks.record, "scan");
     if (!id) return Fail(id.error().message);
     if (!hooks.quiet) fmt::print(stderr, "Stored as scan {} in {}.\n", *id, store->name());
+  }
+  if (sum.interrupted && !hooks.resumable) {
+    if (!out.first_error.ok()) return Fail(out.first_error.message());
+    return 130;
   }
   if (sum.interrupted) {
     // Hosts the interrupted run had not reached keep their carried ports.

@@ -52,7 +52,7 @@ int RunScanRecord(const std::vector<std::string>& args, const CommandContext& ct
   CommandContext scan_ctx{args[0], ctx.stop};
   std::vector<std::string> scan(args.begin() + 1, args.end());
   ScanRecord record;
-  int rc = RunScanTo(scan, scan_ctx, ScanHooks{&record, /*quiet=*/true});
+  int rc = RunScanTo(scan, scan_ctx, ScanHooks{&record, /*quiet=*/true, /*resumable=*/false});
   if (rc != 0 && rc != 130) return rc;
   fflush(stdout);
   auto out = OpenOutput("-", OutputMode::kStream);
@@ -112,7 +112,9 @@ Result<ScanRecord> ScanInChild(const std::vector<std::string>& args, const Comma
       told = true;
     }
     pollfd p{fds[0], POLLIN, 0};
-    if (poll(&p, 1, 200) == 0) continue;
+    // A signal (the stop itself) interrupts poll: look at the stop again
+    // rather than block in read() until the scan has finished.
+    if (poll(&p, 1, 200) <= 0) continue;
     ssize_t n = read(fds[0], buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;

@@ -106,19 +106,31 @@ void MetricsServer::Answer(int conn) {
     if (n <= 0) break;
     head.append(buf, static_cast<size_t>(n));
   }
-  std::string_view line(head);
-  line = line.substr(0, line.find_first_of("\r\n"));
+  MetricsRoute route = RouteMetricsRequest(head);
+  switch (route.code) {
+    case 200:
+      return SendAll(conn, Response(200, "OK", "text/plain; version=0.0.4; charset=utf-8", render_(), route.head_only));
+    case 404:
+      return SendAll(conn, Response(404, "Not Found", "text/plain", "see /metrics\n", route.head_only));
+    case 405:
+      return SendAll(conn, Response(405, "Method Not Allowed", "text/plain", "GET /metrics\n", false));
+    default:
+      return SendAll(conn, Response(400, "Bad Request", "text/plain", "bad request\n", false));
+  }
+}
+
+MetricsRoute RouteMetricsRequest(std::string_view head) {
+  std::string_view line = head.substr(0, head.find_first_of("\r\n"));
   size_t sp1 = line.find(' ');
-  size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
-  if (sp1 == std::string_view::npos) return SendAll(conn, Response(400, "Bad Request", "text/plain", "bad request\n", false));
+  if (sp1 == std::string_view::npos) return {400, false};
+  size_t sp2 = line.find(' ', sp1 + 1);
   std::string_view method = line.substr(0, sp1);
   std::string_view target = line.substr(sp1 + 1, sp2 == std::string_view::npos ? sp2 : sp2 - sp1 - 1);
   std::string_view path = target.substr(0, target.find('?'));
   bool head_only = method == "HEAD";
-  if (method != "GET" && !head_only)
-    return SendAll(conn, Response(405, "Method Not Allowed", "text/plain", "GET /metrics\n", false));
-  if (path != "/metrics") return SendAll(conn, Response(404, "Not Found", "text/plain", "see /metrics\n", head_only));
-  SendAll(conn, Response(200, "OK", "text/plain; version=0.0.4; charset=utf-8", render_(), head_only));
+  if (method != "GET" && !head_only) return {405, false};
+  if (path != "/metrics") return {404, head_only};
+  return {200, head_only};
 }
 
 }  // namespace tj

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "core/status.h"
@@ -42,6 +43,15 @@ class MetricsServer {
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
+
+// What the server does with a request's head (the bytes up to the blank
+// line, or what came before the limit or the timeout): only its first line
+// counts. Pure, so it can be fuzzed.
+struct MetricsRoute {
+  int code = 400;          // 200 (the metrics), 400, 404 or 405
+  bool head_only = false;  // HEAD: the headers without the body
+};
+MetricsRoute RouteMetricsRequest(std::string_view head);
 
 // Splits "ADDR:PORT" / "[V6]:PORT" (for the error messages of --metrics).
 Result<std::pair<std::string, uint16_t>> ParseListenAddress(const std::string& listen);

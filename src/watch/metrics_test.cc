@@ -89,6 +89,22 @@ TEST(WatchMetrics, ServerScrapedWithCurl) {
   EXPECT_EQ(Curl(base + "/metrics?x=1"), m.Text());
 }
 
+TEST(WatchMetrics, RequestRouting) {
+  EXPECT_EQ(RouteMetricsRequest("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").code, 200);
+  EXPECT_EQ(RouteMetricsRequest("GET /metrics?x=1 HTTP/1.0\n\n").code, 200);
+  EXPECT_EQ(RouteMetricsRequest("GET /metrics").code, 200);  // HTTP/0.9 style, no version
+  MetricsRoute head = RouteMetricsRequest("HEAD /metrics HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(head.code, 200);
+  EXPECT_TRUE(head.head_only);
+  EXPECT_EQ(RouteMetricsRequest("GET / HTTP/1.1\r\n\r\n").code, 404);
+  EXPECT_EQ(RouteMetricsRequest("GET /metricsx HTTP/1.1\r\n\r\n").code, 404);
+  EXPECT_EQ(RouteMetricsRequest("POST /metrics HTTP/1.1\r\n\r\n").code, 405);
+  EXPECT_EQ(RouteMetricsRequest("get /metrics HTTP/1.1\r\n\r\n").code, 405);  // methods are case-sensitive
+  EXPECT_EQ(RouteMetricsRequest("").code, 400);
+  EXPECT_EQ(RouteMetricsRequest("GET\r\n/metrics ").code, 400);  // only the first line counts
+  EXPECT_EQ(RouteMetricsRequest(std::string_view("GET /metrics\0 HTTP/1.1", 22)).code, 404);
+}
+
 TEST(WatchMetrics, ListenAddress) {
   EXPECT_TRUE(ParseListenAddress("127.0.0.1:9477").ok());
   auto v6 = ParseListenAddress("[::1]:9477");

@@ -15,7 +15,7 @@ build=${TJ_FUZZ_BUILD:-$root/build-fuzz}
 generator=()
 command -v ninja > /dev/null && generator=(-G Ninja)
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" "${generator[@]}" -DTJ_FUZZ=ON -DTJ_TESTS=OFF \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
+  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1" > /dev/null
 cmake --build "$build" -j"${TJ_FUZZ_JOBS:-2}" --target fuzzers
 
 # Every fuzzer tests/fuzz/CMakeLists.txt defines, so a new one needs no edit here.

@@ -12,6 +12,7 @@
 #include <sys/un.h>
 
 #include <cstring>
+#include <filesystem>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -65,6 +66,8 @@ class WatchLab : public LabFixture {
       int fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       dup2(fd, STDERR_FILENO);
       dup2(fd, STDOUT_FILENO);
+      // The test's directory: a file the watch leaves behind shows there.
+      if (chdir(dir_.c_str()) != 0) _exit(126);
       std::vector<char*> cargv;
       for (auto& a : argv) cargv.push_back(a.data());
       cargv.push_back(nullptr);
@@ -202,6 +205,38 @@ TEST_F(WatchLab, RecheckSuppressesALostProbe) {
   EXPECT_NE(log.find("port 3306/tcp on 198.18.0.2: open -> filtered not confirmed by the re-check"), std::string::npos)
       << log;
   EXPECT_EQ(Metric(metrics, "tojimari_open_ports{host=\"198.18.0.2\"}"), 3) << metrics;
+}
+
+// SIGTERM while a scan runs: the scan child stops, the watch exits cleanly,
+// and nothing is left in its working directory (a scan the watch runs
+// cannot be finished by `tojimari resume`, so it writes no resume file).
+TEST_F(WatchLab, StopDuringAScanLeavesNoResumeFile) {
+  if (NotReady()) return;
+  const int metrics_port = 19479;
+  // The dropped range at 100 probes a second: a scan of 20 s and more.
+  const std::string dropped =
+      std::to_string(lab_->dropped().lo) + "-" + std::to_string(lab_->dropped().hi);
+  Spawn({"--every", "1h", "--db", P("history.db"), "--metrics", "127.0.0.1:" + std::to_string(metrics_port), "-sT",
+         "-Pn", "-n", "--max-rate", "100", "-p", dropped, kTarget});
+  // The scan child runs once the watch has a child of its own.
+  const std::string children = "/proc/" + std::to_string(pid_) + "/task/" + std::to_string(pid_) + "/children";
+  bool scanning = false;
+  for (int i = 0; i < 100 && !scanning; ++i) {  // 10 s
+    scanning = !Slurp(children).empty();
+    if (!scanning) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(scanning) << Slurp(P("watch.err"));
+  // Metrics answer once the listener is up; the scan is surely under way.
+  for (int i = 0; i < 50 && Scrape(metrics_port).empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(Metric(Scrape(metrics_port), "tojimari_scans_total"), 0) << "the first scan is still running";
+  EXPECT_EQ(Stop(), 0) << Slurp(P("watch.err"));
+  std::vector<std::string> left;
+  for (const auto& e : std::filesystem::directory_iterator(dir_)) {
+    std::string name = e.path().filename().string();
+    if (name != "watch.err" && !name.starts_with("history.db")) left.push_back(name);
+  }
+  EXPECT_TRUE(left.empty()) << "left in the working directory: " << left.front();
 }
 
 // The audit on a schedule, driven by two `--once` runs sharing a history:
