@@ -5,6 +5,8 @@
 #include <charconv>
 #include <ctime>
 
+#include "core/duration.h"
+
 namespace tj {
 namespace {
 
@@ -64,7 +66,7 @@ Result<HistoryRef> ParseTime(std::string_view s) {
   tm.tm_sec = sec;
   tm.tm_isdst = -1;
   std::time_t t = utc ? timegm(&tm) : mktime(&tm);
-  if (t == -1) return bad();
+  if (t == -1 || t > kLatestEpochSecond) return bad();  // past 2262 the clock overflows
   HistoryRef r;
   r.kind = HistoryRef::Kind::kTime;
   r.at = std::chrono::system_clock::from_time_t(t);

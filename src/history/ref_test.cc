@@ -59,7 +59,8 @@ TEST(HistoryRef, LocalTimeFollowsTz) {
 
 TEST(HistoryRef, RejectsWhatIsNotOne) {
   for (const char* bad : {"", "latest~", "latest~x", "latest~-1", "0", "2026-13-01", "2026-11-20T25:00",
-                          "2026-11-20T10", "2026-1-20", "scan.xml", "-3", "2026-11-20T10:00:00Zjunk"}) {
+                          "2026-11-20T10", "2026-1-20", "scan.xml", "-3", "2026-11-20T10:00:00Zjunk",
+                          "9999-12-31Z", "2263-01-01T00:00Z"}) {  // past what the clock holds
     EXPECT_FALSE(ParseHistoryRef(bad).ok()) << bad;
     EXPECT_FALSE(LooksLikeHistoryRef(bad)) << bad;
   }

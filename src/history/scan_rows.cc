@@ -7,6 +7,7 @@
 #include <map>
 #include <tuple>
 
+#include "core/duration.h"
 #include "report/port_fold.h"
 
 namespace tj {
@@ -257,6 +258,9 @@ int64_t ToMicros(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<microseconds>(t.time_since_epoch()).count();
 }
 std::chrono::system_clock::time_point FromMicros(int64_t us) {
+  // A damaged row must not overflow the clock (nanoseconds): clamp to what it holds.
+  constexpr int64_t kMost = kLatestEpochSecond * 1000000;
+  us = std::clamp(us, -kMost, kMost);
   return std::chrono::system_clock::time_point(
       std::chrono::duration_cast<std::chrono::system_clock::duration>(microseconds(us)));
 }

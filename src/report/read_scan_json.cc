@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "core/duration.h"
 #include "report/read_scan_parts.h"
 
 namespace tj::read_scan {
@@ -215,7 +216,7 @@ void ReadDocument(const Json& doc, std::string* err, ScanRecord* r) {
   f.Str("version", &r->info.version);
   f.Str("args", &r->info.args);
   int64_t start = 0;
-  f.Int("start", &start, 0, int64_t{1} << 40);
+  f.Int("start", &start, 0, kLatestEpochSecond);
   r->info.start = std::chrono::system_clock::from_time_t(static_cast<std::time_t>(start));
   f.Int("verbose", &r->info.verbose, 0, 100);
   f.Int("debugging", &r->info.debugging, 0, 100);

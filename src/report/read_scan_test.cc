@@ -363,6 +363,9 @@ TEST(ReadScanTest, BadValuesAreNamed) {
   EXPECT_NE(m.find("unknown protocol \"icmp\""), std::string::npos) << m;
   m = ErrorOf(Replace(x, "addr=\"198.18.0.2\"", "addr=\"198.18.0.300\""));
   EXPECT_NE(m.find("not an IP address"), std::string::npos) << m;
+  // A start past 2262 would overflow the clock (found by the read_scan fuzzer).
+  m = ErrorOf(Replace(x, " start=\"", " start=\"9795322903\" was=\""));
+  EXPECT_NE(m.find("start=\"9795322903\": expected an integer 0-"), std::string::npos) << m;
 
   const std::string j = Render(MakeJsonWriter, SampleInfo(), {SampleHost()}, SampleSummary());
   m = ErrorOf(Replace(j, "\"port\":22,", "\"port\":70000,"));
@@ -375,6 +378,8 @@ TEST(ReadScanTest, BadValuesAreNamed) {
   EXPECT_NE(m.find("hosts: expected an array"), std::string::npos) << m;
   m = ErrorOf(Replace(j, "\"address\":\"198.18.0.2\"", "\"address\":7"));
   EXPECT_NE(m.find("hosts[0].address: expected a string"), std::string::npos) << m;
+  m = ErrorOf(Replace(j, "\"start\":", "\"start\":9795322903,\"x\":"));
+  EXPECT_NE(m.find("start: expected an integer 0-"), std::string::npos) << m;
 }
 
 // Entity declarations are refused before parsing: no billion laughs, no

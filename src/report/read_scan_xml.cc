@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 
+#include "core/duration.h"
 #include "report/read_scan_parts.h"
 
 namespace tj::read_scan {
@@ -107,7 +108,7 @@ void Walker::Header(const xmlNode* root) {
   r_->info.version = Str(root, "version");
   r_->info.args = Str(root, "args");
   long long start = 0;
-  Int(root, "start", &start, 0, 1LL << 40);
+  Int(root, "start", &start, 0, kLatestEpochSecond);
   r_->info.start = std::chrono::system_clock::from_time_t(static_cast<std::time_t>(start));
   // ScanInfo holds the TCP scan; nmap writes one scaninfo per protocol.
   EachChild(root, "scaninfo", [&](const xmlNode* n) {
