@@ -190,6 +190,11 @@ uint64_t Lab::Probes() const {
   return std::strtoull(r.out.c_str(), nullptr, 10);
 }
 
+uint64_t Lab::Syns() const {
+  RunResult r = Run({LabScript(), "syns", name_}, std::chrono::seconds(30));
+  return std::strtoull(r.out.c_str(), nullptr, 10);
+}
+
 uint64_t Lab::DownProbes() const {
   RunResult r = Run({LabScript(), "downprobes", name_}, std::chrono::seconds(30));
   return std::strtoull(r.out.c_str(), nullptr, 10);

@@ -85,6 +85,9 @@ class Lab {
   bool Listen(const std::vector<int>& ports, int delay_s) const;
   // TCP and UDP packets the target has received (DNS excluded).
   uint64_t Probes() const;
+  // TCP SYNs without ACK the target has received: a SYN scan's probes, not
+  // the RSTs the scanner's kernel sends back to SYN-ACKs.
+  uint64_t Syns() const;
   // Packets the --discovery lab's silent host 198.18.1.2 has received.
   uint64_t DownProbes() const;
 

@@ -288,6 +288,14 @@ _lab_sanity() {  # the lab must be reachable over both families before use
     _lab_die "scanner namespace cannot reach $addr port 22"
     return 1
   done
+  # Those connections close in the background; wait until the scanner side
+  # has sent its last packet of them, or a test counting what the target
+  # receives (lab.sh probes) sees a late ACK as one more probe.
+  for ((i = 0; i < 200; i++)); do
+    [[ -z $(ip netns exec "$LAB_SCANNER_NS" ss -Htan state connected exclude time-wait) ]] && return 0
+    sleep 0.01
+  done
+  _lab_die "the sanity connections to port 22 did not close"
 }
 
 _lab_mac() { ip -n "$1" -br link show dev "$2" | awk '{print $3}'; }

@@ -135,10 +135,7 @@ class ResumeLabTest : public LabFixture {
   std::vector<std::string> ScanArgs(const std::string& technique) const {
     return {ScannerBin(), technique, "-p-", "-n", "-Pn", "--max-rate", "40000"};
   }
-  uint64_t Syns() const {
-    RunResult r = tjlab::Run({LabScript(), "syns", lab_->Fact("LAB_NAME")}, seconds(30));
-    return std::strtoull(r.out.c_str(), nullptr, 10);
-  }
+  uint64_t Syns() const { return lab_->Syns(); }
 
   // The uninterrupted scan every resumed one must equal.
   void Reference(const std::string& technique, PortMap* ports, double* secs) {
