@@ -67,13 +67,9 @@ Result<Risk> ReadRisk(const toml::value& t, const std::string& name) {
 }  // namespace
 
 Result<RiskBase> RiskBase::Parse(std::string_view text, const std::string& name) {
-  toml::value root;
-  try {
-    root = ParseTomlText(text, name);
-  } catch (const std::exception& e) {
-    std::string what = e.what();
-    return MakeError(fmt::format("{}: {}", name, what.substr(0, what.find('\n'))));
-  }
+  Result<toml::value> parsed = ParseToml(text, name);
+  if (!parsed) return parsed.error();
+  const toml::value& root = *parsed;
   RiskBase base;
   if (!root.contains("risk") || !root.at("risk").is_array())
     return MakeError(fmt::format("{}: no [[risk]] entries", name));

@@ -49,5 +49,16 @@ TEST(RiskBase, ParseErrorsNameTheEntry) {
   EXPECT_EQ(r.error().message, "k.toml: no entry \"unexpected-open\", which the audit needs");
 }
 
+// A syntax error is one line naming the file and the line, as for policies.
+TEST(RiskBase, SyntaxErrorsAreOneLine) {
+  auto r = RiskBase::Parse("[[risk]]\nid = \n", "k.toml");
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().message.starts_with("k.toml:2: ")) << r.error().message;
+  EXPECT_EQ(r.error().message.find('\n'), std::string::npos) << r.error().message;
+  r = RiskBase::Parse("a = " + std::string(40, '['), "k.toml");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "k.toml:1: arrays and tables nest deeper than 32 levels");
+}
+
 }  // namespace
 }  // namespace tj
