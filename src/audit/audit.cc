@@ -1,6 +1,6 @@
 // The audit: per scanned host, the rules of every group that names it are
-// checked against the ports the scan saw; then exceptions suppress what
-// they cover until they expire.
+// checked against the ports the scan saw; then exceptions (exceptions.h)
+// suppress what they cover until they expire.
 #include "audit/audit.h"
 
 #include <fmt/format.h>
@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "audit/exceptions.h"
 #include "core/port_spec.h"
 #include "core/services.h"
 
@@ -96,7 +97,7 @@ class Auditor {
       ++report_.hosts_audited;
       CheckHost(v);
     }
-    ApplyExceptions();
+    ApplyExceptions(policy_, now_, risks_, &report_.findings);
     Sort();
     BuildChecks();
     return std::move(report_);
@@ -136,14 +137,6 @@ class Auditor {
     return f;
   }
 
-  void UseRisk(Finding* f, const Risk& r) const {
-    f->risk_id = r.id;
-    f->severity = r.severity;
-    f->title = r.title;
-    f->risk = r.risk;
-    f->remediation = r.remediation;
-  }
-
   void SetRule(Finding* f, const HostRule& hr, std::string_view list) const {
     f->group = hr.group->name;
     f->rule = fmt::format("groups.{}.{} {}", hr.group->name, list, hr.rule->ToString());
@@ -163,7 +156,7 @@ class Auditor {
 
   void NotScanned(const HostView& v, const HostRule& hr, std::string_view list) {
     Finding f = Base(v, FindingKind::kNotScanned, hr.rule->proto, hr.rule->lo);
-    UseRisk(&f, risks_.Get("not-scanned"));
+    risks_.Get("not-scanned").FillIn(&f);
     SetRule(&f, hr, list);
     f.state = "not scanned";
     f.detail = fmt::format("{} is {} for {} by group \"{}\", but the scan did not probe it", f.PortText(),
@@ -186,7 +179,7 @@ class Auditor {
       return NotScanned(v, hr, "expected");
     }
     Finding f = Base(v, FindingKind::kExpectedMissing, r.proto, r.lo);
-    UseRisk(&f, risks_.Get("expected-missing"));
+    risks_.Get("expected-missing").FillIn(&f);
     SetRule(&f, hr, "expected");
     f.state = state;
     f.expected_service = r.service;
@@ -202,7 +195,7 @@ class Auditor {
     if (r.service.empty() || p.service->method.empty()) return;
     if (ServiceMatches(r.service, *p.service)) return;
     Finding f = Base(v, FindingKind::kServiceMismatch, r.proto, r.lo);
-    UseRisk(&f, risks_.Get("service-mismatch"));
+    risks_.Get("service-mismatch").FillIn(&f);
     SetRule(&f, hr, "expected");
     Describe(&f, p);
     f.expected_service = r.service;
@@ -229,7 +222,7 @@ class Auditor {
     const Risk& risk = risks_.ForPort(p.proto, p.port, probed ? service : "");
     Finding f = Base(v, forbidden != v.forbidden.end() ? FindingKind::kForbiddenOpen : FindingKind::kUnexpectedOpen,
                      p.proto, p.port);
-    UseRisk(&f, risk);
+    risk.FillIn(&f);
     Describe(&f, p);
     if (f.kind == FindingKind::kForbiddenOpen) {
       // The policy singled this port out: worse than the same port merely unplanned.
@@ -252,7 +245,7 @@ class Auditor {
     const CertInfo& c = p.service->cert;
     auto add = [&](std::string_view id, const std::string& detail) {
       Finding f = Base(v, FindingKind::kCertProblem, p.proto, p.port);
-      UseRisk(&f, risks_.Get(id));
+      risks_.Get(id).FillIn(&f);
       Describe(&f, p);
       f.group = v.groups.front()->name;
       f.rule = fmt::format("groups.{}", f.group);
@@ -269,72 +262,6 @@ class Auditor {
   }
 
   void Add(Finding f) { report_.findings.push_back(std::move(f)); }
-
-  // Exceptions are valid through their expiry day (UTC).
-  bool Expired(const Exception& e) const {
-    auto day = std::chrono::floor<std::chrono::days>(now_);
-    std::chrono::year_month_day today{day};
-    Date d{static_cast<int>(today.year()), static_cast<int>(static_cast<unsigned>(today.month())),
-           static_cast<int>(static_cast<unsigned>(today.day()))};
-    return d > e.expires;
-  }
-
-  bool Covers(const Exception& e, const Finding& f) const {
-    if (!f.has_port || !e.port.Contains(f.proto, f.port)) return false;
-    auto addr = Address::Parse(f.host);
-    if (!addr) return false;
-    if (!e.host.empty()) {
-      HostEntry entry;
-      std::string why;
-      return ParseHostEntry(e.host, &entry, &why) && entry.Matches(*addr, f.host_name);
-    }
-    for (const Group& g : policy_.groups)
-      if (g.name == e.group)
-        return std::any_of(g.hosts.begin(), g.hosts.end(),
-                           [&](const HostEntry& h) { return h.Matches(*addr, f.host_name); });
-    return false;
-  }
-
-  void Note(Finding* f, const Exception& e) const {
-    f->exception_owner = e.owner;
-    f->exception_reason = e.reason;
-    f->exception_expires = e.expires.ToString();
-    f->exception_line = e.line;
-  }
-
-  void ApplyExceptions() {
-    std::vector<Finding> added;
-    for (const Exception& e : policy_.exceptions) {
-      bool expired = Expired(e);
-      for (Finding& f : report_.findings) {
-        if (!f.Counts() || !Covers(e, f)) continue;
-        Note(&f, e);
-        if (expired) continue;  // the finding stands; the note says which exception lapsed
-        f.suppressed = f.kind;
-        f.kind = FindingKind::kExceptionApplied;
-        f.severity = Severity::kInfo;
-      }
-      if (expired) added.push_back(ExpiredFinding(e));
-    }
-    for (Finding& f : added) Add(std::move(f));
-  }
-
-  Finding ExpiredFinding(const Exception& e) const {
-    Finding f;
-    f.kind = FindingKind::kExpiredException;
-    UseRisk(&f, risks_.Get("expired-exception"));
-    f.host = e.host.empty() ? "group " + e.group : e.host;
-    f.group = e.group;
-    f.proto = e.port.proto;
-    f.port = e.port.lo;
-    f.state = "expired";
-    f.rule = fmt::format("exceptions ({} {})", f.host, e.port.ToString());
-    f.rule_line = e.line;
-    Note(&f, e);
-    f.detail = fmt::format("the exception for {} on {} (owner {}: {}) expired on {}", e.port.ToString(), f.host,
-                           e.owner, e.reason, e.expires.ToString());
-    return f;
-  }
 
   void Sort() {
     auto host_key = [](const Finding& f) {

@@ -66,6 +66,14 @@ Result<Risk> ReadRisk(const toml::value& t, const std::string& name) {
 
 }  // namespace
 
+void Risk::FillIn(Finding* f) const {
+  f->risk_id = id;
+  f->severity = severity;
+  f->title = title;
+  f->risk = risk;
+  f->remediation = remediation;
+}
+
 Result<RiskBase> RiskBase::Parse(std::string_view text, const std::string& name) {
   Result<toml::value> parsed = ParseToml(text, name);
   if (!parsed) return parsed.error();

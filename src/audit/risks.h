@@ -22,6 +22,9 @@ struct Risk {
   std::vector<PortRule> ports;        // known by these ports
   std::vector<std::string> services;  // or by these -sV service names
   std::string title, risk, remediation;
+
+  // Gives a finding this entry's id, severity and texts.
+  void FillIn(Finding* f) const;
 };
 
 class RiskBase {
