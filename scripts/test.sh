@@ -8,15 +8,32 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
 
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+tmp=$(mktemp -d)
+log=$tmp/ctest.log
+# A failed step ends the script: the builds and fuzzers still running in the
+# background go with it.
+kill_tree() { local child; for child in $(pgrep -P "$1"); do kill_tree "$child"; done; kill "$1" 2> /dev/null || true; }
+trap 'for job in $(jobs -p); do kill_tree "$job"; done; rm -rf "$tmp"' EXIT
 # Where CI's minutes go: one line per step, seconds since the start.
 step() { echo "== ${SECONDS}s: $*"; }
+# A step run in the background at the lowest CPU priority, its output kept
+# for when it is waited for: the lab tests spend most of their time waiting
+# for packets and timeouts, and the next build uses those idle cores. At
+# nice 19 it gets only what the tests leave (CFS weighs it 15 against their
+# 1024), so the tests' scanners run as if alone.
+background() { local name=$1; shift; (nice -n 19 "$@" > "$tmp/$name.out" 2>&1) & }
+finish() {
+  local name=$1 pid=$2
+  if ! wait "$pid"; then
+    tail -n 60 "$tmp/$name.out"
+    echo "$name failed" >&2
+    exit 1
+  fi
+  step "$name finished"
+}
 
 step build
 bash scripts/build.sh build
-step tests
-(cd build && ctest --output-on-failure -j2) | tee -a "$log"
 
 # -O1 with line tables only: sanitizer reports keep file:line, and the build
 # takes a fraction of RelWithDebInfo's time on CI's two cores. lab_tests is
@@ -24,17 +41,24 @@ step tests
 # (TOJIMARI_BIN), which is what those tests exercise.
 # The tests' own code at -O0: instrumented, -O1 costs a third more build time
 # and the code under test keeps -O1.
-step build-asan
-bash scripts/build.sh build-asan -DTJ_SANITIZE=ON -DTJ_LAB_TESTS=OFF -DCMAKE_BUILD_TYPE=Debug \
-  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DTJ_TEST_COMPILE_OPTIONS="-O0;-g0"
-step tests-asan
+step "tests, and build-asan in the background"
+background build-asan bash scripts/build.sh build-asan -DTJ_SANITIZE=ON -DTJ_LAB_TESTS=OFF \
+  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DTJ_TEST_COMPILE_OPTIONS="-O0;-g0"
+asan=$!
+(cd build && ctest --output-on-failure -j2) | tee -a "$log"
+finish build-asan $asan
+
+# The fuzzers (their clang build, then each for FUZZ_SECONDS) beside the
+# sanitizer tests; at nice 19 a fuzzer runs its seconds with fewer inputs.
+step "tests-asan, and the fuzzers in the background"
+background fuzzers bash tests/fuzz/run_fuzzers.sh "${FUZZ_SECONDS:-10}"
+fuzz=$!
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 (cd build-asan && ctest --output-on-failure -j2) | tee -a "$log"
 step lab-asan-binary
 (cd build && TOJIMARI_BIN="$PWD/../build-asan/tojimari" ctest --output-on-failure -j2 -L lab-binary) | tee -a "$log"
-
-step fuzzers
-bash tests/fuzz/run_fuzzers.sh "${FUZZ_SECONDS:-10}"
+finish fuzzers $fuzz
+grep '^==\|^all fuzzers' "$tmp/fuzzers.out"
 
 # One closing line for the ctest runs (each has failed the script already
 # if anything failed, through pipefail).
