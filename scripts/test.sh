@@ -41,22 +41,29 @@ bash scripts/build.sh build
 # (TOJIMARI_BIN), which is what those tests exercise.
 # The tests' own code at -O0: instrumented, -O1 costs a third more build time
 # and the code under test keeps -O1.
-step "tests, and build-asan in the background"
-background build-asan bash scripts/build.sh build-asan -DTJ_SANITIZE=ON -DTJ_LAB_TESTS=OFF \
-  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DTJ_TEST_COMPILE_OPTIONS="-O0;-g0"
-asan=$!
-(cd build && ctest --output-on-failure -j2) | tee -a "$log"
-finish build-asan $asan
+asan=(build-asan -DTJ_SANITIZE=ON -DTJ_LAB_TESTS=OFF -DCMAKE_BUILD_TYPE=Debug
+  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DTJ_TEST_COMPILE_OPTIONS="-O0;-g0")
+export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 
-# The fuzzers (their clang build, then each for FUZZ_SECONDS) beside the
-# sanitizer tests; at nice 19 a fuzzer runs its seconds with fewer inputs.
-step "tests-asan, and the fuzzers in the background"
+# Each build goes in the background while tests that mostly wait run.
+step "tests; in the background: the sanitizer build of the scanner"
+background asan-scanner env TJ_BUILD_TARGETS=tojimari bash scripts/build.sh "${asan[@]}"
+asan_scanner=$!
+(cd build && ctest --output-on-failure -j2) | tee -a "$log"
+finish asan-scanner $asan_scanner
+
+step "lab tests against the sanitizer binary; in the background: the sanitizer build of the tests"
+background asan-tests bash scripts/build.sh "${asan[@]}"
+asan_tests=$!
+(cd build && TOJIMARI_BIN="$PWD/../build-asan/tojimari" ctest --output-on-failure -j2 -L lab-binary) | tee -a "$log"
+finish asan-tests $asan_tests
+
+# The fuzzers (their clang build, then each for FUZZ_SECONDS): at nice 19 a
+# fuzzer runs its seconds with fewer inputs.
+step "tests-asan; in the background: the fuzzers"
 background fuzzers bash tests/fuzz/run_fuzzers.sh "${FUZZ_SECONDS:-10}"
 fuzz=$!
-export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 (cd build-asan && ctest --output-on-failure -j2) | tee -a "$log"
-step lab-asan-binary
-(cd build && TOJIMARI_BIN="$PWD/../build-asan/tojimari" ctest --output-on-failure -j2 -L lab-binary) | tee -a "$log"
 finish fuzzers $fuzz
 grep '^==\|^all fuzzers' "$tmp/fuzzers.out"
 

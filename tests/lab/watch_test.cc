@@ -2,132 +2,24 @@
 // lab's real target, a real HTTP receiver for the webhook (on 127.0.0.1 of
 // the scanner namespace: alerts never leave loopback), a real shell command
 // for --exec, and /metrics scraped with curl.
-#include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
 #include <cstring>
 #include <filesystem>
-
 #include <fstream>
-#include <nlohmann/json.hpp>
-#include <regex>
-#include <sstream>
-#include <thread>
 
-#include "http_receiver.h"
-#include "lab.h"
-#include "lab_fixture.h"
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "watch_fixture.h"
 
 namespace tjlab {
 namespace {
 
 using std::chrono::seconds;
 using Json = nlohmann::json;
-
-constexpr const char* kTarget = "198.18.0.2";
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class WatchLab : public LabFixture {
- protected:
-  void SetUp() override {
-    LabFixture::SetUp();
-    if (NotReady()) return;
-    std::string why;
-    receiver_ = HttpReceiver::Start(scanner_ns(), &why);
-    ASSERT_TRUE(receiver_) << why;
-  }
-  void TearDown() override {
-    if (pid_ > 0) Stop();
-    receiver_.reset();
-    LabFixture::TearDown();
-  }
-  const std::string& scanner_ns() const { return lab_->scanner_ns(); }
-
-  // Starts `tojimari watch ARGS` in the scanner namespace in the background.
-  void Spawn(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {"ip", "netns", "exec", scanner_ns(), ScannerBin(), "watch"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::string err = P("watch.err");
-    pid_ = fork();
-    ASSERT_GE(pid_, 0);
-    if (pid_ == 0) {
-      int fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(fd, STDERR_FILENO);
-      dup2(fd, STDOUT_FILENO);
-      // The test's directory: a file the watch leaves behind shows there.
-      if (chdir(dir_.c_str()) != 0) _exit(126);
-      std::vector<char*> cargv;
-      for (auto& a : argv) cargv.push_back(a.data());
-      cargv.push_back(nullptr);
-      execvp(cargv[0], cargv.data());
-      _exit(127);
-    }
-  }
-  // SIGTERM to the watch we started; its exit code (-1: had to be killed).
-  int Stop() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    for (int i = 0; i < 150; ++i) {  // 15 s
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    kill(pid_, SIGKILL);
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return -1;
-  }
-
-  std::string Scrape(int port) {
-    auto r = lab_->RunInScanner({"curl", "-s", "-m", "5", "http://127.0.0.1:" + std::to_string(port) + "/metrics"},
-                                seconds(10));
-    return r.out;
-  }
-  // A metric's value in the scrape; -1 when absent.
-  static double Metric(const std::string& text, const std::string& series) {
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);)
-      if (line.starts_with(series + " ")) return std::stod(line.substr(series.size() + 1));
-    return -1;
-  }
-  bool WaitForScans(int port, double n, seconds timeout) {
-    auto end = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < end) {
-      if (Metric(Scrape(port), "tojimari_scans_total") >= n) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-    return false;
-  }
-
-  // A few of the lab's open ports and one spare (closed) port.
-  std::vector<int> Ports(int spare) const {
-    std::vector<int> ports = {22, 80, 3306};
-    ports.push_back(spare);
-    return ports;
-  }
-  static std::string PortList(const std::vector<int>& ports) {
-    std::string s;
-    for (int p : ports) s += (s.empty() ? "" : ",") + std::to_string(p);
-    return s;
-  }
-
-  std::unique_ptr<HttpReceiver> receiver_;
-  pid_t pid_ = -1;
-};
 
 // The loop: a listener started between two runs gives exactly one alert,
 // to the webhook and to --exec alike, naming the new port; a dead webhook
