@@ -96,6 +96,18 @@ TEST(PolicyFile, SyntaxErrorNamesTheLine) {
   EXPECT_EQ(e.find('\n'), std::string::npos) << "one line: " << e;
 }
 
+// A bad byte in a multi-line literal string sent toml11 reading outside its
+// buffer (policy fuzzer); such a file is refused before toml11 sees it.
+TEST(PolicyFile, InvalidUtf8IsRefusedWithTheLine) {
+  const std::string kError = " not valid UTF-8 (a TOML file must be)";
+  EXPECT_EQ(ErrorOf("name = \"x\"\nnote = '''a\xff b'''\n"), "p.toml:2:" + kError);
+  EXPECT_EQ(ErrorOf("name = \"\xc0\xaf\"\n"), "p.toml:1:" + kError) << "overlong";
+  EXPECT_EQ(ErrorOf("name = \"\xed\xa0\x80\"\n"), "p.toml:1:" + kError) << "surrogate";
+  EXPECT_EQ(ErrorOf("name = \"x\xe2\x82\""), "p.toml:1:" + kError) << "cut short";
+  // Valid multi-byte text is no error of this kind.
+  EXPECT_EQ(ErrorOf("name = \"戸締まり \xf0\x9f\x94\x92\"\n").find("UTF-8"), std::string::npos);
+}
+
 TEST(PolicyFile, UnknownKeysSuggestTheRightOne) {
   std::string e = ErrorOf("name = \"x\"\nscope = [\"198.18.0.0/15\"]\n[groups.a]\nhosts = [\"198.18.0.1\"]\nforbiden = [22]\n");
   EXPECT_EQ(e, "p.toml:5: unknown key \"forbiden\" in group \"a\" (did you mean \"forbidden\"?)");
