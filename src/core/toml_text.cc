@@ -6,6 +6,8 @@
 #include <charconv>
 #include <sstream>
 
+#include "core/utf8.h"
+
 namespace tj {
 namespace {
 
@@ -48,33 +50,7 @@ Status CheckNesting(std::string_view t, const std::string& path) {
   return Status::Ok();
 }
 
-// A TOML file is UTF-8 (TOML 1.0). toml11 checks strings itself, but its
-// report of a bad byte inside a multi-line literal string reads outside its
-// buffer (found by the policy fuzzer): bad bytes are refused here first.
-Status CheckUtf8(std::string_view t, const std::string& path) {
-  int line = 1;
-  for (size_t i = 0; i < t.size();) {
-    const auto c = static_cast<unsigned char>(t[i]);
-    if (c == '\n') ++line;
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-    bool ok = len > 0 && i + len <= t.size() && (len != 2 || c >= 0xc2);
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(t[i + k]) & 0xc0) == 0x80;
-    if (ok && len == 3) {
-      const auto d = static_cast<unsigned char>(t[i + 1]);
-      ok = !(c == 0xe0 && d < 0xa0) && !(c == 0xed && d >= 0xa0);  // overlong, surrogates
-    }
-    if (ok && len == 4) {
-      const auto d = static_cast<unsigned char>(t[i + 1]);
-      ok = !(c == 0xf0 && d < 0x90) && !(c == 0xf4 && d >= 0x90) && c <= 0xf4;  // overlong, past U+10FFFF
-    }
-    if (!ok) return MakeError(fmt::format("{}:{}: not valid UTF-8 (a TOML file must be)", path, line));
-    i += len;
-  }
-  return Status::Ok();
-}
-
 }  // namespace
-
 
 // toml11's message starts "[error] toml::parse_xxx: ..." and continues with
 // a multi-line picture of the input; keep the words of the first line and
@@ -113,7 +89,11 @@ std::string TomlMessage(const std::string& what, int* line_no) {
 }
 
 Result<toml::value> ParseToml(std::string_view text, const std::string& name) {
-  if (Status s = CheckUtf8(text, name); !s) return Error{s.message()};
+  // A TOML file is UTF-8 (TOML 1.0). toml11 checks strings itself, but its
+  // report of a bad byte inside a multi-line literal string reads outside
+  // its buffer (found by the policy fuzzer): bad bytes are refused first.
+  if (int line = FirstInvalidUtf8Line(text))
+    return Error{fmt::format("{}:{}: not valid UTF-8 (a TOML file must be)", name, line)};
   if (Status s = CheckNesting(text, name); !s) return Error{s.message()};
   try {
     std::istringstream in{std::string(text)};

@@ -6,6 +6,8 @@
 
 #include <ctime>
 
+#include "core/utf8.h"
+
 namespace tj {
 namespace {
 
@@ -13,22 +15,11 @@ std::string Plural(uint64_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
-// Length of the valid UTF-8 sequence at s[i], or 0 if there is none
-// (overlong forms, surrogates and code points past U+10FFFF are invalid).
-size_t Utf8Length(std::string_view s, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = byte(i);
-  size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (len == 0 || i + len > s.size()) return 0;
-  uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-  for (size_t k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  // U+FFFE and U+FFFF are not characters XML may carry.
-  if (cp == 0xFFFE || cp == 0xFFFF) return 0;
+// A valid UTF-8 sequence at s[i] that XML may carry (not U+FFFE or U+FFFF,
+// EF BF BE/BF), its length; 0 otherwise.
+size_t XmlCharLength(std::string_view s, size_t i) {
+  size_t len = Utf8Length(s, i);
+  if (len == 3 && s.substr(i, 2) == "\xEF\xBF" && static_cast<unsigned char>(s[i + 2]) >= 0xBE) return 0;
   return len;
 }
 
@@ -79,7 +70,7 @@ std::string MapChars(std::string_view s, Fn one) {
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = Utf8Length(s, i);
+    size_t len = XmlCharLength(s, i);
     if (len > 1) {
       out.append(s.substr(i, len));
       i += len;
