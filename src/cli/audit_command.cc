@@ -11,7 +11,7 @@
 #include "audit/audit.h"
 #include "audit/format.h"
 #include "audit/scan_plan.h"
-#include "cli/commands.h"
+#include "cli/command_table.h"
 #include "cli/scan_options.h"
 #include "net/privileges.h"
 #include "net/resolve.h"
@@ -37,59 +37,41 @@ struct AuditOptions {
 
 using SV = std::string_view;
 
-// The audit's own options; everything else is a scan option.
-constexpr SV kOwn[] = {"--policy", "--from", "--format", "-o", "--db", "--no-store", "-h", "--help"};
-
 int Fail(const std::string& msg) {
   fmt::print(stderr, "tojimari audit: {}\n", msg);
   return 2;
 }
 
-// Whether `word` is a scan option that takes its value from the next word.
-bool ScanTakesNext(SV word) {
-  for (const auto& p : ScanParams())
-    if (p.name == word) return p.arg != ArgKind::kFlag;
-  return false;
-}
+using P = Param<AuditOptions>;
+using O = AuditOptions;
 
-Status SplitArgs(const std::vector<std::string>& args, AuditOptions* o) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    SV a = args[i], value;
-    SV word = a.substr(0, a.starts_with("--") ? a.find('=') : SV::npos);
-    bool own = std::find(std::begin(kOwn), std::end(kOwn), word) != std::end(kOwn);
-    if (!own) {
-      o->scan.push_back(args[i]);
-      if (ScanTakesNext(a) && i + 1 < args.size()) o->scan.push_back(args[++i]);
-      continue;
-    }
-    if (word == "-h" || word == "--help") {
-      o->help = true;
-      continue;
-    }
-    if (word == "--no-store") {
-      o->no_store = true;
-      continue;
-    }
-    if (word.size() < a.size()) {
-      value = a.substr(word.size() + 1);
-    } else if (i + 1 < args.size()) {
-      value = args[++i];
-    } else {
-      return MakeError(fmt::format("option \"{}\" needs a value", word));
-    }
-    if (word == "--policy") o->policy = value;
-    if (word == "--from") o->from = value;
-    if (word == "--format") o->format = value;
-    if (word == "-o") o->out = value;
-    if (word == "--db") o->db = value;
-  }
-  return Status::Ok();
-}
+// The audit's own options; everything else is a scan option.
+constexpr P kAuditTable[] = {
+    {"--policy", ArgKind::kValue, "FILE", "Audit", "the policy (TOML)",
+     [](O& o, SV v) { o.policy = v; return Status::Ok(); }},
+    {"--from", ArgKind::kValue, "FILE", "Audit", "audit this saved scan instead of scanning",
+     [](O& o, SV v) { o.from = v; return Status::Ok(); }},
+    {"--format", ArgKind::kValue, "text|json|sarif|junit", "Audit",
+     "text (default), json (docs/AUDIT-JSON.md), sarif (SARIF 2.1.0 for code scanning), junit (JUnit XML "
+     "for CI)",
+     [](O& o, SV v) { o.format = v; return Status::Ok(); }},
+    {"-o", ArgKind::kValue, "FILE", "Audit", "write the report to FILE (default: stdout)",
+     [](O& o, SV v) { o.out = v; return Status::Ok(); }},
+    {"--db", ArgKind::kValue, "URL", "Audit",
+     "the history every audit is stored in, with its scan (default: the SQLite file tojimari history uses; "
+     "or sqlite:PATH, postgresql://...)",
+     [](O& o, SV v) { o.db = v; return Status::Ok(); }},
+    {"--no-store", ArgKind::kFlag, "", "Audit", "do not store this audit",
+     [](O& o, SV) { o.no_store = true; return Status::Ok(); }},
+    {"-h", ArgKind::kFlag, "", "Audit", "this help", [](O& o, SV) { o.help = true; return Status::Ok(); }},
+    {"--help", ArgKind::kFlag, "", "Audit", "", [](O& o, SV) { o.help = true; return Status::Ok(); }},
+};
 
 // The scan options must be real scan options, and may not choose targets
 // or ports: the policy does.
 Status CheckScanOptions(const AuditOptions& o, ScanOptions* scan) {
-  std::vector<SV> names(std::begin(kOwn), std::end(kOwn));
+  std::vector<SV> names;
+  for (const auto& p : kAuditTable) names.push_back(p.name);
   for (const auto& p : ScanParams()) names.push_back(p.name);
   for (const std::string& w : o.scan) {
     if (!w.starts_with("--")) continue;
@@ -132,32 +114,13 @@ int ScanForPolicy(Policy* policy, const AuditOptions& o, const ScanOptions& scan
 
 }  // namespace
 
-std::string AuditHelp() {
-  return "Usage: tojimari audit --policy FILE [--from SCAN] [--format text|json|sarif|junit] [-o FILE]\n"
-         "                      [scan options: -sT -sS -sV -Pn -n -T0..5 --max-rate N -oJ FILE ...]\n"
-         "\n"
-         "Compares the network with the policy (examples/policy.toml, docs/POLICY.md): scans every host\n"
-         "of its groups on their ports, or reads a saved scan (--from: tojimari's -oJ or -oX, or nmap's\n"
-         "-oX), and reports unexpected and forbidden open ports, expected ports that are not open,\n"
-         "unexpected services, certificate problems and expired exceptions, each with its risk and what\n"
-         "to do. Only addresses inside the policy's scope are ever scanned.\n"
-         "\n"
-         "  --policy FILE     the policy (TOML)\n"
-         "  --from FILE       audit this saved scan instead of scanning\n"
-         "  --format FORMAT   text (default), json (docs/AUDIT-JSON.md), sarif (SARIF 2.1.0 for code\n"
-         "                    scanning), junit (JUnit XML for CI)\n"
-         "  -o FILE           write the report to FILE (default: stdout)\n"
-         "  --db URL          the history every audit is stored in, with its scan (default: the SQLite\n"
-         "                    file tojimari history uses; or sqlite:PATH, postgresql://...)\n"
-         "  --no-store        do not store this audit\n"
-         "\n"
-         "Exit status: 0 no finding, 1 findings, 2 the audit could not run.\n";
-}
+std::vector<ParamDoc> AuditParamDocs() { return ParamDocs(std::span<const P>(kAuditTable)); }
 
 int RunAudit(const std::vector<std::string>& args, const CommandContext& ctx) {
   AuditOptions o;
-  if (Status s = SplitArgs(args, &o); !s) return Fail(s.message());
-  if (o.help) return fmt::print("{}", AuditHelp()), 0;
+  if (Status s = ParseOwnParams(std::span<const P>(kAuditTable), ScanParams(), args, &o, &o.scan); !s)
+    return Fail(s.message());
+  if (o.help) return fmt::print("{}", HelpOf("audit")), 0;
   if (o.policy.empty()) return Fail("give the policy: --policy FILE (see examples/policy.toml)");
   auto format = FindAuditFormat(o.format);
   if (!format) return Fail(format.error().message);

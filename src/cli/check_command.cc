@@ -5,7 +5,7 @@
 #include <charconv>
 #include <thread>
 
-#include "cli/commands.h"
+#include "cli/command_table.h"
 #include "cli/params.h"
 #include "core/duration.h"
 #include "core/services.h"
@@ -114,13 +114,7 @@ std::vector<PortResult> Probe(const std::vector<Endpoint>& eps, const CheckOptio
 
 }  // namespace
 
-std::string CheckHelp() {
-  return "Usage: tojimari check [options] HOST:PORT...\n"
-         "Checks TCP ports: one line per port with its state, reason and latency.\n"
-         "HOST is a name or address; write IPv6 as [2001:db8::1]:443. PORT may be a service name.\n"
-         "Exit status: 0 when every port is open, 1 when one is not, 2 on bad input.\n" +
-         ParamsHelp(std::span<const P>(kCheckTable));
-}
+std::vector<ParamDoc> CheckParamDocs() { return ParamDocs(std::span<const P>(kCheckTable)); }
 
 int RunCheck(const std::vector<std::string>& args, const CommandContext& ctx) {
   CheckOptions o;
@@ -129,7 +123,7 @@ int RunCheck(const std::vector<std::string>& args, const CommandContext& ctx) {
     return 2;
   }
   if (o.help) {
-    fmt::print("{}", CheckHelp());
+    fmt::print("{}", HelpOf("check"));
     return 0;
   }
   if (o.items.empty()) {

@@ -42,18 +42,21 @@ int RunAudit(const std::vector<std::string>& args, const CommandContext& ctx);
 // `tojimari watch`: the audit on a schedule, with alerts (--once: 0 quiet, 1 alerted, 2 could not run).
 int RunWatch(const std::vector<std::string>& args, const CommandContext& ctx);
 
-// Help texts.
+// The options of each command, as cli/command_table.h documents them.
+struct ParamDoc;
+std::vector<ParamDoc> CheckParamDocs();
+std::vector<ParamDoc> HistoryParamDocs();
+std::vector<ParamDoc> DiffParamDocs();
+std::vector<ParamDoc> AuditParamDocs();
+std::vector<ParamDoc> WatchParamDocs();
+
+// The list of commands (`tojimari`, `tojimari help`).
 std::string MainHelp();
-std::string ScanHelp();
-std::string CheckHelp();
-std::string HistoryHelp();
-std::string DiffHelp();
-std::string AuditHelp();
-std::string WatchHelp();
 // The subcommand names, for "did you mean".
 std::vector<std::string_view> CommandNames();
 
-constexpr std::string_view kVersion = "0.1.0";
+// The project version, from CMakeLists.txt project().
+constexpr std::string_view kVersion = TJ_VERSION;
 // What `tojimari version` prints: the version, and a second line when the
 // binary is a sanitizer build (tests read it to know what they measure).
 std::string VersionText();

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/commands.h"
+#include "cli/command_table.h"
 #include "cli/params.h"
 #include "history/diff.h"
 #include "history/diff_report.h"
@@ -108,21 +108,12 @@ Status WriteJsonFile(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-std::string DiffHelp() {
-  return "Usage: tojimari diff [options] A [B]\n"
-         "Shows what changed from scan A to scan B: hosts that appeared or vanished, ports that opened\n"
-         "or closed, other state changes, and services, versions or certificates that differ.\n"
-         "A and B: a stored scan (an id, latest, latest~N, YYYY-MM-DD or YYYY-MM-DDTHH:MM for the\n"
-         "last scan at or before it) or a report file (tojimari -oJ or -oX, nmap -oX).\n"
-         "With A alone: that stored scan against the one before it.\n"
-         "Exit status: 0 no change, 1 changes, 2 the scans could not be compared.\n" +
-         ParamsHelp(std::span<const P>(kDiffTable));
-}
+std::vector<ParamDoc> DiffParamDocs() { return ParamDocs(std::span<const P>(kDiffTable)); }
 
 int RunDiff(const std::vector<std::string>& args, const CommandContext&) {
   DiffOptions o;
   if (Status s = ParseParams(std::span<const P>(kDiffTable), args, &o, &o.sides); !s.ok()) return Fail(s.message());
-  if (o.help) return fmt::print("{}", DiffHelp()), 0;
+  if (o.help) return fmt::print("{}", HelpOf("diff")), 0;
   if (o.sides.empty() || o.sides.size() > 2) return Fail("give one or two scans (see tojimari help diff)");
   if (o.json && o.json_out == "-") return Fail("--json and -oJ - both write JSON to stdout: give one");
   LazyStore lazy(o.db.empty() ? DefaultDbUrl() : o.db);

@@ -6,7 +6,7 @@
 #include <fmt/chrono.h>
 #include <nlohmann/json.hpp>
 
-#include "cli/commands.h"
+#include "cli/command_table.h"
 #include "cli/params.h"
 #include "history/store.h"
 #include "report/report_text.h"
@@ -86,13 +86,7 @@ nlohmann::json Json(const std::vector<ScanSummary>& scans) {
 
 }  // namespace
 
-std::string HistoryHelp() {
-  return "Usage: tojimari history [--db URL] [--limit N] [--kind scan|audit] [--json]\n"
-         "Lists the scans stored with `tojimari scan --store` (and audits), newest first.\n"
-         "The history is $XDG_DATA_HOME/tojimari/history.db (else ~/.local/share/tojimari/history.db)\n"
-         "unless --db names another: a SQLite file, sqlite:PATH, or postgresql://USER@HOST/DB.\n" +
-         ParamsHelp(std::span<const P>(kHistoryTable));
-}
+std::vector<ParamDoc> HistoryParamDocs() { return ParamDocs(std::span<const P>(kHistoryTable)); }
 
 int RunHistory(const std::vector<std::string>& args, const CommandContext&) {
   HistoryOptions o;
@@ -100,7 +94,7 @@ int RunHistory(const std::vector<std::string>& args, const CommandContext&) {
     fmt::print(stderr, "tojimari history: {}\n", s.message());
     return 2;
   }
-  if (o.help) return fmt::print("{}", HistoryHelp()), 0;
+  if (o.help) return fmt::print("{}", HelpOf("history")), 0;
   if (!o.extra.empty()) {
     fmt::print(stderr, "tojimari history: unexpected \"{}\" (see tojimari help history)\n", o.extra[0]);
     return 2;

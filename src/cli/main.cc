@@ -1,14 +1,15 @@
-// tojimari's entry point: picks the subcommand and turns its result into the
-// exit code. `tojimari [options] TARGET...` means `tojimari scan ...`, as
-// nmap users type it.
+// tojimari's entry point: picks the subcommand from the command table
+// (cli/command_table.h) and turns its result into the exit code.
+// `tojimari [options] TARGET...` means `tojimari scan ...`, as nmap users
+// type it.
 #include <csignal>
 #include <cstring>
 
 #include <fmt/format.h>
 
-#include "cli/commands.h"
-#include "cli/watch_scan.h"
+#include "cli/command_table.h"
 #include "core/spellcheck.h"
+#include "net/privileges.h"
 
 namespace {
 
@@ -17,20 +18,6 @@ namespace {
 std::atomic<bool> g_stop{false};
 
 void OnSignal(int) { g_stop.store(true); }
-
-int Help(const std::vector<std::string>& args) {
-  if (args.empty()) return fmt::print("{}", tj::MainHelp()), 0;
-  if (args[0] == "scan") return fmt::print("{}", tj::ScanHelp()), 0;
-  if (args[0] == "check") return fmt::print("{}", tj::CheckHelp()), 0;
-  if (args[0] == "history") return fmt::print("{}", tj::HistoryHelp()), 0;
-  if (args[0] == "diff") return fmt::print("{}", tj::DiffHelp()), 0;
-  if (args[0] == "audit") return fmt::print("{}", tj::AuditHelp()), 0;
-  if (args[0] == "watch") return fmt::print("{}", tj::WatchHelp()), 0;
-  std::string hint = tj::SpellCheck(args[0], tj::CommandNames());
-  fmt::print(stderr, "tojimari: no help for \"{}\"{}\n", args[0],
-             hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint));
-  return 2;
-}
 
 // A first word that is neither a command nor plausibly a target, but close to
 // a command name, is a typo: say so rather than try to resolve it as a host.
@@ -60,22 +47,16 @@ int main(int argc, char** argv) {
   }
   const std::string& first = args[0];
   std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (first == "scan") return tj::RunScan(rest, ctx);
-  if (first == "check") return tj::RunCheck(rest, ctx);
-  if (first == "audit") return tj::RunAudit(rest, ctx);
-  if (first == "resume") return tj::RunResume(rest, ctx);
-  if (first == "history") return tj::RunHistory(rest, ctx);
-  if (first == "diff") return tj::RunDiff(rest, ctx);
-  if (first == "watch") return tj::RunWatch(rest, ctx);
-  if (first == tj::kScanRecordCommand) return tj::RunScanRecord(rest, ctx);
-  if (first == "help") return Help(rest);
-  if (first == "version" || first == "--version" || first == "-V")
-    return fmt::print("{}", tj::VersionText()), 0;
+  const tj::Command* c = tj::FindCommand(first);
+  if (c && c->may_scan_raw()) tj::ExecPrivilegedCopy(argv);
+  if (c) return c->run(rest, ctx);
+  if (first == "--version" || first == "-V") return tj::FindCommand("version")->run({}, ctx);
   if (first == "--help" || first == "-h") return fmt::print("{}", tj::MainHelp()), 0;
   std::string hint;
   if (LooksLikeCommandTypo(first, &hint)) {
     fmt::print(stderr, "tojimari: unknown command \"{}\" (did you mean \"{}\"?)\n", first, hint);
     return 2;
   }
+  tj::ExecPrivilegedCopy(argv);
   return tj::RunScan(args, ctx);
 }

@@ -38,6 +38,71 @@ struct Param {
   Status (*apply)(Opts& opts, std::string_view value);
 };
 
+// One word of the command line matched against a table: the row it names
+// (null if none), and its value when the word carries one ("--x=1", "-p22").
+template <typename Opts>
+struct ParamMatch {
+  const Param<Opts>* param = nullptr;
+  std::string_view word;   // the option as written, without "=value"
+  std::string_view value;
+  bool has_value = false;
+};
+
+template <typename Opts>
+ParamMatch<Opts> MatchParam(std::span<const Param<Opts>> table, std::string_view a) {
+  ParamMatch<Opts> m;
+  m.word = a;
+  if (a.starts_with("--")) {
+    if (size_t eq = a.find('='); eq != std::string_view::npos) {
+      m.word = a.substr(0, eq);
+      m.value = a.substr(eq + 1);
+      m.has_value = true;
+    }
+  }
+  for (const auto& p : table)
+    if (p.name == m.word) m.param = &p;
+  if (!m.param && !a.starts_with("--")) {
+    // Longest attached-value option that prefixes the word: "-p22", "-T4".
+    for (const auto& p : table) {
+      if ((p.arg == ArgKind::kAttached || p.arg == ArgKind::kOptional) && a.starts_with(p.name) &&
+          (!m.param || p.name.size() > m.param->name.size()))
+        m.param = &p;
+    }
+    if (m.param) {
+      m.value = a.substr(m.param->name.size());
+      m.word = m.param->name;
+      m.has_value = true;
+    }
+  }
+  return m;
+}
+
+// Applies a matched row, taking its value from args[*i + 1] when the row
+// needs one that the word did not carry.
+template <typename Opts>
+Status ApplyParam(const ParamMatch<Opts>& m, const std::vector<std::string>& args, size_t* i, Opts* opts) {
+  std::string_view value = m.value;
+  if (m.param->arg == ArgKind::kFlag && m.has_value)
+    return MakeError(fmt::format("option \"{}\" takes no value", m.word));
+  if (m.param->arg != ArgKind::kFlag && m.param->arg != ArgKind::kOptional && !m.has_value) {
+    if (*i + 1 >= args.size())
+      return MakeError(fmt::format("option \"{}\" needs a value ({})", m.word, m.param->metavar));
+    value = args[++*i];
+  }
+  Status s = m.param->apply(*opts, value);
+  if (!s.ok()) return MakeError(fmt::format("{}: {}", m.word, s.message()));
+  return Status::Ok();
+}
+
+template <typename Opts>
+Status UnknownParam(std::span<const Param<Opts>> table, std::string_view word) {
+  std::vector<std::string_view> names;
+  for (const auto& p : table) names.push_back(p.name);
+  std::string hint = SpellCheck(word, names);
+  return MakeError(fmt::format("unknown option \"{}\"{}", word,
+                               hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
+}
+
 // Parses args into opts; words that are not options go to *positional.
 // "--" ends option parsing.
 template <typename Opts>
@@ -53,66 +118,71 @@ Status ParseParams(std::span<const Param<Opts>> table, const std::vector<std::st
       positional->push_back(a);
       continue;
     }
-    std::string_view word = a, value;
-    bool has_value = false;
-    if (a.starts_with("--")) {
-      if (size_t eq = a.find('='); eq != std::string::npos) {
-        word = std::string_view(a).substr(0, eq);
-        value = std::string_view(a).substr(eq + 1);
-        has_value = true;
-      }
-    }
-    const Param<Opts>* found = nullptr;
-    for (const auto& p : table)
-      if (p.name == word) found = &p;
-    if (!found && !a.starts_with("--")) {
-      // Longest attached-value option that prefixes the word: "-p22", "-T4".
-      for (const auto& p : table) {
-        if ((p.arg == ArgKind::kAttached || p.arg == ArgKind::kOptional) && word.starts_with(p.name) &&
-            (!found || p.name.size() > found->name.size()))
-          found = &p;
-      }
-      if (found) {
-        value = word.substr(found->name.size());
-        word = found->name;
-        has_value = true;
-      }
-    }
-    if (!found) {
-      std::vector<std::string_view> names;
-      for (const auto& p : table) names.push_back(p.name);
-      std::string hint = SpellCheck(word, names);
-      return MakeError(fmt::format("unknown option \"{}\"{}", word,
-                                   hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
-    }
-    if (found->arg == ArgKind::kFlag && has_value)
-      return MakeError(fmt::format("option \"{}\" takes no value", word));
-    if (found->arg != ArgKind::kFlag && found->arg != ArgKind::kOptional && !has_value) {
-      if (i + 1 >= args.size())
-        return MakeError(fmt::format("option \"{}\" needs a value ({})", word, found->metavar));
-      value = args[++i];
-    }
-    Status s = found->apply(*opts, value);
-    if (!s.ok()) return MakeError(fmt::format("{}: {}", word, s.message()));
+    auto m = MatchParam(table, a);
+    if (!m.param) return UnknownParam(table, m.word);
+    if (Status s = ApplyParam(m, args, &i, opts); !s.ok()) return s;
   }
   return Status::Ok();
 }
 
+// For a command that takes its own options and passes the rest on to
+// another command's table (audit and watch pass scan options to the scan):
+// the options of `own` are applied to opts; every other word goes to *rest
+// in order, together with its value when `other` says it takes the next word
+// ("-p 80" stays one option). Own options are matched by exact name only.
+template <typename Opts, typename Other>
+Status ParseOwnParams(std::span<const Param<Opts>> own, std::span<const Param<Other>> other,
+                      const std::vector<std::string>& args, Opts* opts, std::vector<std::string>* rest) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view a = args[i];
+    std::string_view word = a.substr(0, a.starts_with("--") ? a.find('=') : std::string_view::npos);
+    ParamMatch<Opts> m;
+    for (const auto& p : own)
+      if (p.name == word) m.param = &p;
+    if (m.param) {
+      m.word = word;
+      m.has_value = word.size() < a.size();
+      if (m.has_value) m.value = a.substr(word.size() + 1);
+      if (Status s = ApplyParam(m, args, &i, opts); !s.ok()) return s;
+      continue;
+    }
+    rest->push_back(args[i]);
+    for (const auto& p : other)
+      if (p.name == a && (p.arg == ArgKind::kValue || p.arg == ArgKind::kAttached) && i + 1 < args.size())
+        rest->push_back(args[++i]);
+  }
+  return Status::Ok();
+}
+
+// A table row without its setter: what help, the man page and the shell
+// completions need, whatever the options struct.
+struct ParamDoc {
+  std::string_view name;
+  ArgKind arg;
+  std::string_view metavar;
+  std::string_view section;
+  std::string_view help;  // empty: an alias, not listed on its own
+};
+
+template <typename Opts>
+std::vector<ParamDoc> ParamDocs(std::span<const Param<Opts>> table) {
+  std::vector<ParamDoc> out;
+  for (const auto& p : table) out.push_back({p.name, p.arg, p.metavar, p.section, p.help});
+  return out;
+}
+
+// The values a metavar spells out, for completion: "0-5" is 0..5,
+// "text|json|sarif" its words; any other metavar names no fixed values.
+std::vector<std::string> MetavarChoices(std::string_view metavar);
+// Whether the value is a file name (FILE, BASENAME, DIR, PATH): completed
+// from the file system.
+bool MetavarIsPath(std::string_view metavar);
+
 // Help text for a table, grouped by section, in table order.
+std::string ParamsHelp(const std::vector<ParamDoc>& docs);
 template <typename Opts>
 std::string ParamsHelp(std::span<const Param<Opts>> table) {
-  std::string out;
-  std::string_view section;
-  for (const auto& p : table) {
-    if (p.help.empty()) continue;  // aliases are not listed twice
-    if (p.section != section) {
-      section = p.section;
-      out += fmt::format("\n{}:\n", section);
-    }
-    std::string left = p.metavar.empty() ? std::string(p.name) : fmt::format("{} {}", p.name, p.metavar);
-    out += fmt::format("  {:<24} {}\n", left, p.help);
-  }
-  return out;
+  return ParamsHelp(ParamDocs(table));
 }
 
 }  // namespace tj

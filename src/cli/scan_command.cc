@@ -7,6 +7,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "cli/command_table.h"
 #include "cli/commands.h"
 #include "cli/scan_options.h"
 #include "core/port_spec.h"
@@ -204,7 +205,7 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   ScanOptions o;
   if (Status s = ParseParams(ScanParams(), args, &o, &o.targets); !s.ok()) return Fail(s.message());
   if (o.help) {
-    fmt::print("{}", ScanHelp());
+    fmt::print("{}", HelpOf("scan"));
     return 0;
   }
   if (o.version) {

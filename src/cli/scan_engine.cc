@@ -1,5 +1,7 @@
 #include "cli/scan_engine.h"
 
+#include <unistd.h>
+
 #include <ifaddrs.h>
 
 #include <charconv>
@@ -288,7 +290,9 @@ Result<ChosenEngine> ChooseEngine(const ScanOptions& o, const TargetList& target
     if (!e) return e.error();
     c = std::move(*e);
   }
-  if (raw || *discovery) {
+  // A binary with file capabilities (the package's privileged copy) gives
+  // them up whatever the scan turned out to need.
+  if (raw || *discovery || (privileged && geteuid() != 0)) {
     // Everything privileged is open: give the privileges up before the
     // first packet is read.
     auto dropped = DropPrivileges();

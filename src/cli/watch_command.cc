@@ -11,7 +11,7 @@
 
 #include <algorithm>
 
-#include "cli/commands.h"
+#include "cli/command_table.h"
 #include "cli/scan_options.h"
 #include "cli/watch_audit.h"
 #include "core/duration.h"
@@ -40,49 +40,41 @@ struct WatchOptions {
   std::vector<std::string> scan;      // everything else: scan options (and, without a policy, targets)
 };
 
-constexpr SV kOwnValue[] = {"--policy", "--every", "--db", "--webhook", "--exec", "--metrics"};
-constexpr SV kOwnFlag[] = {"--syslog", "--once", "-h", "--help"};
-
 int Fail(const std::string& msg) {
   fmt::print(stderr, "tojimari watch: {}\n", msg);
   return 2;
 }
 
-const Param<ScanOptions>* FindScanParam(SV word) {
-  for (const auto& p : ScanParams())
-    if (p.name == word) return &p;
-  return nullptr;
-}
+using P = Param<WatchOptions>;
+using O = WatchOptions;
 
-Status SplitArgs(const std::vector<std::string>& args, WatchOptions* o) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    SV a = args[i];
-    SV word = a.substr(0, a.starts_with("--") ? a.find('=') : SV::npos);
-    if (std::find(std::begin(kOwnFlag), std::end(kOwnFlag), word) != std::end(kOwnFlag)) {
-      if (word == "--syslog") o->syslog = true;
-      if (word == "--once") o->once = true;
-      if (word == "-h" || word == "--help") o->help = true;
-      continue;
-    }
-    if (std::find(std::begin(kOwnValue), std::end(kOwnValue), word) == std::end(kOwnValue)) {
-      o->scan.push_back(args[i]);
-      const auto* p = FindScanParam(a);
-      if (p && p->arg != ArgKind::kFlag && i + 1 < args.size()) o->scan.push_back(args[++i]);
-      continue;
-    }
-    std::string value;
-    if (word.size() < a.size()) value = std::string(a.substr(word.size() + 1));
-    else if (i + 1 < args.size()) value = args[++i];
-    else return MakeError(fmt::format("option \"{}\" needs a value", word));
-    if (word == "--policy") o->policy = value;
-    if (word == "--every") o->every = value;
-    if (word == "--db") o->db = value;
-    if (word == "--webhook") o->webhooks.push_back(value);
-    if (word == "--exec") o->execs.push_back(value);
-    if (word == "--metrics") o->metrics = value;
-  }
-  return Status::Ok();
-}
+// watch's own options; everything else is a scan option (or, without a
+// policy, a target).
+constexpr P kWatchTable[] = {
+    {"--policy", ArgKind::kValue, "FILE", "Watch", "the policy to audit against (docs/POLICY.md)",
+     [](O& o, SV v) { o.policy = v; return Status::Ok(); }},
+    {"--every", ArgKind::kValue, "DURATION", "Watch", "time between runs, start to start (10m, 1h)",
+     [](O& o, SV v) { o.every = v; return Status::Ok(); }},
+    {"--db", ArgKind::kValue, "URL", "Watch",
+     "the history: a SQLite file or postgresql://... (default: $XDG_DATA_HOME/tojimari/history.db, else "
+     "~/.local/share/tojimari/history.db)",
+     [](O& o, SV v) { o.db = v; return Status::Ok(); }},
+    {"--webhook", ArgKind::kValue, "URL", "Alerts", "POST each alert as JSON (Slack-compatible \"text\"); repeatable",
+     [](O& o, SV v) { o.webhooks.emplace_back(v); return Status::Ok(); }},
+    {"--exec", ArgKind::kValue, "CMD", "Alerts",
+     "run CMD with /bin/sh -c, the alert JSON on stdin, TOJIMARI_CHANGES, TOJIMARI_FINDINGS_NEW, "
+     "TOJIMARI_FINDINGS_CLEARED in the environment; repeatable",
+     [](O& o, SV v) { o.execs.emplace_back(v); return Status::Ok(); }},
+    {"--syslog", ArgKind::kFlag, "", "Alerts", "log each alert to syslog (facility daemon)",
+     [](O& o, SV) { o.syslog = true; return Status::Ok(); }},
+    {"--metrics", ArgKind::kValue, "ADDR:PORT", "Watch",
+     "serve Prometheus metrics on http://ADDR:PORT/metrics (e.g. 127.0.0.1:9477)",
+     [](O& o, SV v) { o.metrics = v; return Status::Ok(); }},
+    {"--once", ArgKind::kFlag, "", "Watch", "run one cycle and exit: 0 nothing to alert, 1 alerted, 2 could not run",
+     [](O& o, SV) { o.once = true; return Status::Ok(); }},
+    {"-h", ArgKind::kFlag, "", "Watch", "this help", [](O& o, SV) { o.help = true; return Status::Ok(); }},
+    {"--help", ArgKind::kFlag, "", "Watch", "", [](O& o, SV) { o.help = true; return Status::Ok(); }},
+};
 
 Status MakeSinks(const WatchOptions& o, std::vector<std::unique_ptr<AlertSink>>* sinks) {
   SinkOptions so;
@@ -152,33 +144,13 @@ int Loop(const WatchOptions& o, Duration every, Watcher* watcher, const CommandC
 
 }  // namespace
 
-std::string WatchHelp() {
-  return "Usage: tojimari watch --policy FILE --every DURATION [--db URL] [--webhook URL] [--exec CMD]\n"
-         "                      [--syslog] [--metrics ADDR:PORT] [--once] [scan options]\n"
-         "       tojimari watch --every DURATION [options] -p PORTS TARGET...   (no policy: ports only)\n"
-         "\n"
-         "Runs the audit every DURATION (\"10m\", \"1h\"), stores each run, and alerts when a port\n"
-         "changed state (after re-checking it: one lost packet never alerts) or a finding appeared or\n"
-         "cleared. See docs/WATCH.md.\n"
-         "\n"
-         "  --policy FILE      the policy to audit against (docs/POLICY.md)\n"
-         "  --every DURATION   time between runs, start to start\n"
-         "  --db URL           the history: a SQLite file or postgresql://... (default:\n"
-         "                     $XDG_DATA_HOME/tojimari/history.db, else ~/.local/share/tojimari/history.db)\n"
-         "  --webhook URL      POST each alert as JSON (Slack-compatible \"text\"); repeatable\n"
-         "  --exec CMD         run CMD with /bin/sh -c, the alert JSON on stdin, TOJIMARI_CHANGES,\n"
-         "                     TOJIMARI_FINDINGS_NEW, TOJIMARI_FINDINGS_CLEARED in the environment\n"
-         "  --syslog           log each alert to syslog (facility daemon)\n"
-         "  --metrics A:P      serve Prometheus metrics on http://A:P/metrics (e.g. 127.0.0.1:9477)\n"
-         "  --once             run one cycle and exit: 0 nothing to alert, 1 alerted, 2 could not run\n"
-         "\n"
-         "SIGINT or SIGTERM ends the watch between cycles (a scan under way is stopped and discarded).\n";
-}
+std::vector<ParamDoc> WatchParamDocs() { return ParamDocs(std::span<const P>(kWatchTable)); }
 
 int RunWatch(const std::vector<std::string>& args, const CommandContext& ctx) {
   WatchOptions o;
-  if (Status s = SplitArgs(args, &o); !s) return Fail(s.message());
-  if (o.help) return fmt::print("{}", WatchHelp()), 0;
+  if (Status s = ParseOwnParams(std::span<const P>(kWatchTable), ScanParams(), args, &o, &o.scan); !s)
+    return Fail(s.message());
+  if (o.help) return fmt::print("{}", HelpOf("watch")), 0;
   if (o.every.empty() && !o.once) return Fail("give the interval: --every DURATION (e.g. 10m), or --once");
   Duration every{0};
   if (!o.every.empty()) {

@@ -8,7 +8,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
+#include <string_view>
 #include <fmt/format.h>
 
 namespace tj {
@@ -47,6 +50,20 @@ Result<std::string> DropPrivileges(const std::string& user) {
   prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
   if (did.empty()) did = "capabilities cleared";
   return did;
+}
+
+void ExecPrivilegedCopy(char** argv) {
+  if (HaveRawPrivileges()) return;
+  char exe[PATH_MAX];
+  if (!realpath("/proc/self/exe", exe)) return;
+  std::string_view self = exe;
+  size_t slash = self.rfind('/');
+  if (slash == std::string_view::npos) return;
+  std::string_view dir = self.substr(0, slash);
+  if (!dir.ends_with("/bin")) return;  // an installed binary, not a build tree's
+  std::string copy = std::string(dir.substr(0, dir.size() - 4)) + "/libexec/tojimari/tojimari-raw";
+  if (copy == self || access(copy.c_str(), X_OK) != 0) return;
+  execv(copy.c_str(), argv);  // returns only on failure: go on unprivileged
 }
 
 }  // namespace tj

@@ -20,4 +20,14 @@ bool HaveRawPrivileges();
 // any (PR_SET_NO_NEW_PRIVS). Returns what it did, for -v.
 Result<std::string> DropPrivileges(const std::string& user = "nobody");
 
+// The installed package's privileged copy of the binary:
+// PREFIX/libexec/tojimari/tojimari-raw beside PREFIX/bin/tojimari, with
+// the file capabilities cap_net_raw,cap_net_admin and runnable only by root
+// and the group tojimari (the package's postinst sets this up). When this
+// process lacks raw privileges and its user may run that copy, replaces the
+// process with it, same arguments; returns if it does not (no copy, not
+// allowed, or this already is the copy). The copy gives its capabilities up
+// as the scan starts, as root does (DropPrivileges).
+void ExecPrivilegedCopy(char** argv);
+
 }  // namespace tj

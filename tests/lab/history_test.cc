@@ -110,8 +110,8 @@ TEST_F(HistoryLabTest, DiffOfTwoStoredScansShowsTheNewListener) {
 TEST_F(HistoryLabTest, NmapXmlAgainstAStoredScan) {
   if (NotReady()) return;
   if (tjlab::Run({"sh", "-c", "command -v nmap"}, seconds(10)).exit_code != 0) {
-    if (InCi()) FAIL() << "nmap is not installed and CI=true (scripts/deps.sh --bench installs it)";
-    GTEST_SKIP() << "nmap is not installed (scripts/deps.sh --bench)";
+    if (InCi()) FAIL() << "nmap is not installed and CI=true (scripts/deps.sh test installs it)";
+    GTEST_SKIP() << "nmap is not installed (scripts/deps.sh test installs it)";
   }
   const std::string xml = P("nmap.xml");
   RunResult n =

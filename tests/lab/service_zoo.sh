@@ -20,12 +20,7 @@ set -uo pipefail
 
 cmd=${1:-}; shift || true
 
-_bg() {  # name, then the command run in NS in its own process group
-  local name=$1; shift
-  setsid ip netns exec "$NS" "$@" >"$DIR/$name.log" 2>&1 </dev/null &
-  echo $! >>"$DIR/pids"
-}
-_have() { command -v "$1" >/dev/null 2>&1 || [[ -x $1 ]]; }
+source "$(dirname "${BASH_SOURCE[0]}")/zoo_lib.sh"
 
 _cert() {
   openssl req -x509 -newkey rsa:2048 -nodes -keyout "$DIR/key.pem" -out "$DIR/cert.pem" -days 20 \
@@ -104,7 +99,7 @@ start_mariadb() {
 start_postgres() {
   local bin
   bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-  [[ -n $bin ]] || return
+  [[ -n $bin ]] || { _have /usr/lib/postgresql/VERSION/bin/postgres; return; }
   mkdir -p "$DIR/pg" && chown postgres "$DIR/pg"
   runuser -u postgres -- "$bin/initdb" -D "$DIR/pg" -A trust >"$DIR/initdb.log" 2>&1 || return
   # TLS on request (SSLRequest); the server wants its key private and its own.
@@ -291,6 +286,7 @@ case $cmd in
              dovecot dnsmasq mosquitto samba xrdp; do
       "start_$s"
     done
+    exit "$zoo_missing"
     ;;
   hostile)
     NS=$1 DIR=$2 IP=$3; shift 3

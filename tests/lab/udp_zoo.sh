@@ -14,12 +14,7 @@ set -uo pipefail
 
 cmd=${1:-}; shift || true
 
-_bg() {  # name, then the command run in NS in its own process group
-  local name=$1; shift
-  setsid ip netns exec "$NS" "$@" >"$DIR/$name.log" 2>&1 </dev/null &
-  echo $! >>"$DIR/pids"
-}
-_have() { [[ -x $1 ]]; }
+source "$(dirname "${BASH_SOURCE[0]}")/zoo_lib.sh"
 
 start_dnsmasq() {
   _have /usr/sbin/dnsmasq || return
@@ -53,7 +48,7 @@ local stratum 8
 pidfile $DIR/chronyd.pid
 driftfile $DIR/chrony.drift
 CONF
-  _bg chronyd /usr/sbin/chronyd -d -x -U -u root -f "$DIR/chrony.conf"
+  _bg chronyd "$have" -d -x -U -u root -f "$DIR/chrony.conf"
   echo "123 ntp chrony"
 }
 
@@ -76,6 +71,7 @@ case $cmd in
   start)
     NS=$1 DIR=$2 IP=$3
     for s in dnsmasq snmpd chrony rpcbind memcached; do "start_$s"; done
+    exit "$zoo_missing"
     ;;
   stop)
     DIR=$1
