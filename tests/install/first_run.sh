@@ -57,32 +57,35 @@ servers=$(server_packages "${added[@]}" | tr '\n' ' ')
 [[ -z $servers ]] || fail "the first command installed servers: $servers"
 echo "first command: ${#added[@]} packages installed, no server, nothing removed"
 
-# The same on a fresh Debian 12, simulated.
-dpkg-query -W -f='${Status}' apt > /dev/null
+# The same on a fresh Debian 12, simulated: the packages of priority
+# required, important and standard (and what they depend on), each at the
+# version apt would install today.
 apt-get update -qq
 apt-cache dumpavail > "$tmp/avail"
 /usr/bin/python3 - "$tmp/avail" "$tmp/fresh-status" << 'PY'
 import subprocess, sys
-stanzas, seed = {}, []
-for stanza in open(sys.argv[1], encoding='utf-8', errors='replace').read().split('\n\n'):
-    f = {}
-    for line in stanza.split('\n'):
-        if line and not line[0].isspace() and ':' in line:
-            k, v = line.split(':', 1); f[k] = v.strip()
-    if f.get('Architecture') not in ('amd64', 'all') or 'Package' not in f: continue
-    stanzas[f['Package']] = stanza
-    if f.get('Priority') in ('required', 'important', 'standard') or f.get('Essential') == 'yes':
-        seed.append(f['Package'])
+def stanzas(text):
+    for stanza in text.split('\n\n'):
+        f = {}
+        for line in stanza.split('\n'):
+            if line and not line[0].isspace() and ':' in line:
+                k, v = line.split(':', 1); f[k] = v.strip()
+        if f.get('Architecture') in ('amd64', 'all') and 'Package' in f:
+            yield f, stanza
+seed = sorted({f['Package'] for f, _ in stanzas(open(sys.argv[1], encoding='utf-8', errors='replace').read())
+               if f.get('Priority') in ('required', 'important', 'standard') or f.get('Essential') == 'yes'})
 empty = sys.argv[2] + '.empty'
 open(empty, 'w').close()
 r = subprocess.run(['apt-get', '-s', '-o', 'Dir::State::status=' + empty, 'install', '--no-install-recommends'] + seed,
                    capture_output=True, text=True, check=True)
 names = [l.split()[1] for l in r.stdout.splitlines() if l.startswith('Inst ')]
+candidates = subprocess.run(['apt-cache', 'show', '--no-all-versions'] + names, capture_output=True, text=True,
+                            check=True).stdout
 keep = ('Package', 'Version', 'Architecture', 'Depends', 'Pre-Depends', 'Provides', 'Conflicts', 'Breaks',
         'Replaces', 'Multi-Arch', 'Essential', 'Priority')
 with open(sys.argv[2], 'w') as out:
-    for n in names:
-        lines = [l for l in stanzas[n].split('\n') if l.split(':', 1)[0] in keep]
+    for f, stanza in stanzas(candidates):
+        lines = [l for l in stanza.split('\n') if l.split(':', 1)[0] in keep]
         lines.insert(1, 'Status: install ok installed')
         out.write('\n'.join(lines) + '\n\n')
 print(f'fresh Debian 12: {len(names)} packages')
@@ -96,7 +99,7 @@ simulate() {  # $1: run|test; prints what apt would install, fails on a removal
     fail "apt cannot plan deps.sh $1 on a fresh Debian 12"
   gone=$(awk '/^Remv /{print $2}' <<< "$out" | tr '\n' ' ')
   [[ -z $gone ]] || fail "deps.sh $1 would remove from a fresh Debian 12: $gone"
-  awk '/^Inst /{print $2}' <<< "$out"
+  awk '/^Inst / && $3 !~ /^\[/ {print $2}' <<< "$out"  # new packages, not upgrades
 }
 mapfile -t fresh_run < <(simulate run)
 servers=$(server_packages "${fresh_run[@]}" | tr '\n' ' ')
