@@ -57,7 +57,7 @@ zoo_packages=(
   samba xrdp                                # SMB (smbd only) and RDP (xrdp, no desktop needed)
   snmpd chrony rpcbind                      # the -sU zoo (dnsmasq and memcached serve UDP too)
 )
-bench_packages=(masscan zmap)               # the peers bench/ measures against (nmap is above)
+bench_packages=(masscan zmap jq)            # the peers bench/ measures against (nmap is above); jq reads their reports
 
 what=${1:-}
 mode=install

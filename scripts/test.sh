@@ -102,4 +102,4 @@ grep '^==\|^all fuzzers' "$tmp/fuzzers.out"
 # One closing line for the ctest runs (each has failed the script already
 # if anything failed).
 step done
-echo "all: $total passed, 0 failed (${counts# })"
+echo "all: $total passed, 0 failed (${counts#, })"

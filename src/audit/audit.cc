@@ -147,11 +147,47 @@ class Auditor {
     for (const HostRule& hr : v.expected) CheckExpected(v, hr);
     if (v.host->status != HostStatus::kUp) return;
     for (const auto& [key, p] : v.ports)
-      if (p->state == PortState::kOpen) CheckOpen(v, *p);
+      if (p->state == PortState::kOpen && !Unverified(p->reason)) CheckOpen(v, *p);
+    Defended(v, FindingKind::kUndecided, [](const PortResult& p) { return Undecided(p.reason); });
+    Defended(v, FindingKind::kUnverifiedOpen,
+             [](const PortResult& p) { return p.state == PortState::kOpen && Unverified(p.reason); });
     for (const HostRule& hr : v.forbidden) {
       const PortRule& r = *hr.rule;
       if (r.lo == r.hi && !Covered(v, r.proto, r.lo)) NotScanned(v, hr, "forbidden");
     }
+  }
+
+  // One finding for the ports of a host whose answers its defences made
+  // worthless (undecided) or doubtful (unverified), naming the policy's
+  // ports among them: those are the ones the audit could not judge.
+  template <typename Pred>
+  void Defended(const HostView& v, FindingKind kind, Pred pred) {
+    std::vector<uint16_t> ports;
+    std::vector<std::string> named;
+    for (const auto& [key, p] : v.ports) {
+      if (!pred(*p)) continue;
+      if (p->proto == Proto::kTcp) ports.push_back(p->port);
+      auto in = [&](const HostRule& hr) { return hr.rule->Contains(p->proto, p->port); };
+      if (std::any_of(v.expected.begin(), v.expected.end(), in))
+        named.push_back(fmt::format("expected {}/{}", p->port, ProtoName(p->proto)));
+      if (std::any_of(v.forbidden.begin(), v.forbidden.end(), in))
+        named.push_back(fmt::format("forbidden {}/{}", p->port, ProtoName(p->proto)));
+    }
+    if (ports.empty()) return;
+    Finding f = Base(v, kind, Proto::kTcp, 0);
+    f.has_port = false;
+    risks_.Get(FindingKindName(kind)).FillIn(&f);
+    f.group = v.groups.front()->name;
+    f.rule = fmt::format("groups.{}", f.group);
+    f.rule_line = v.groups.front()->line;
+    std::string why;
+    for (const HostNote& n : v.host->notes) why += (why.empty() ? "" : "; ") + n.text;
+    f.state = kind == FindingKind::kUndecided ? "undecided" : "open (unverified)";
+    f.detail = fmt::format("{} {} on {}{}{}{}", ports.size(),
+                           kind == FindingKind::kUndecided ? "TCP ports undecided" : "TCP ports open but unverified",
+                           f.host, named.empty() ? "" : fmt::format(", among them the policy's {}", fmt::join(named, ", ")),
+                           why.empty() ? "" : ": ", why);
+    Add(std::move(f));
   }
 
   void NotScanned(const HostView& v, const HostRule& hr, std::string_view list) {
@@ -171,6 +207,8 @@ class Auditor {
     if (v.host->status != HostStatus::kUp) {
       state = "host down";
     } else if (it != v.ports.end()) {
+      // Undecided or unverified: the host's own finding says so (Defended).
+      if (Undecided(it->second->reason) || Unverified(it->second->reason)) return;
       if (it->second->state == PortState::kOpen) return CheckService(v, hr, *it->second);
       state = std::string(StateName(it->second->state));
     } else if (Covered(v, r.proto, r.lo)) {

@@ -241,3 +241,53 @@ TEST(Audit, AHostReportedTwiceIsAuditedOnce) {
 
 }  // namespace
 }  // namespace tj
+
+namespace tj {
+
+// A host that banned the scanner: its unanswered ports are undecided, one
+// finding for the host naming the policy's ports among them, and never
+// "expected-missing" or a locked door.
+TEST(Audit, UndecidedPortsAreOneFindingNotMissingOnes) {
+  PortResult p22 = Port(22, PortState::kOpen, "ssh");
+  PortResult p443 = Port(443, PortState::kFiltered);
+  p443.reason = Reason::kHostWentSilent;
+  PortResult p3306 = Port(3306, PortState::kFiltered);
+  p3306.reason = Reason::kHostWentSilent;
+  HostResult h = Host("198.18.0.2", {p22, p443, p3306});
+  h.notes.push_back({"host-went-silent", "stopped answering 1 time"});
+  AuditReport r = Audit(Record({h}), LabPolicy(), Now(2026, 2, 1));
+  EXPECT_EQ(Find(r, FindingKind::kExpectedMissing, "198.18.0.2", 443), nullptr) << Keys(r);
+  const Finding* f = Find(r, FindingKind::kUndecided, "198.18.0.2", 0);
+  ASSERT_NE(f, nullptr) << Keys(r);
+  EXPECT_FALSE(f->has_port);
+  EXPECT_NE(f->detail.find("2 TCP ports undecided"), std::string::npos) << f->detail;
+  EXPECT_NE(f->detail.find("expected 443/tcp"), std::string::npos) << f->detail;
+  EXPECT_NE(f->detail.find("forbidden 3306/tcp"), std::string::npos) << f->detail;
+  EXPECT_NE(f->detail.find("stopped answering"), std::string::npos) << f->detail;
+  EXPECT_TRUE(f->Counts());
+  EXPECT_FALSE(f->risk.empty());
+  EXPECT_FALSE(f->remediation.empty());
+}
+
+// A SYN proxy: its SYN-ACK-only ports are one unverified-open finding, not
+// one unexpected or forbidden open each.
+TEST(Audit, UnverifiedOpensAreTheirOwnFindingClass) {
+  std::vector<PortResult> ports = {Port(22, PortState::kOpen, "ssh")};
+  for (uint16_t p = 3300; p < 3400; ++p) {
+    PortResult q = Port(p, PortState::kOpen);
+    q.reason = Reason::kSynAckUnverified;
+    ports.push_back(q);
+  }
+  HostResult h = Host("198.18.0.2", ports);
+  h.notes.push_back({"syn-proxy", "answered SYN-ACK on 100 ports"});
+  AuditReport r = Audit(Record({h}), LabPolicy(), Now(2026, 2, 1));
+  EXPECT_EQ(Find(r, FindingKind::kForbiddenOpen, "198.18.0.2", 3306), nullptr) << Keys(r);
+  EXPECT_EQ(Find(r, FindingKind::kUnexpectedOpen, "198.18.0.2", 3350), nullptr) << Keys(r);
+  const Finding* f = Find(r, FindingKind::kUnverifiedOpen, "198.18.0.2", 0);
+  ASSERT_NE(f, nullptr) << Keys(r);
+  EXPECT_NE(f->detail.find("100 TCP ports open but unverified"), std::string::npos) << f->detail;
+  EXPECT_NE(f->detail.find("forbidden 3306/tcp"), std::string::npos) << f->detail;
+  EXPECT_EQ(FindingKindName(f->kind), "unverified-open");
+}
+
+}  // namespace tj

@@ -32,6 +32,8 @@ std::string_view FindingKindName(FindingKind k) {
     case FindingKind::kExpiredException: return "expired-exception";
     case FindingKind::kExceptionApplied: return "exception-applied";
     case FindingKind::kNotScanned: return "not-scanned";
+    case FindingKind::kUndecided: return "undecided";
+    case FindingKind::kUnverifiedOpen: return "unverified-open";
   }
   return "unknown";
 }

@@ -25,6 +25,14 @@ enum class FindingKind : uint8_t {
   kExpiredException,  // an exception past its expiry (it no longer suppresses anything)
   kExceptionApplied,  // a finding a valid exception suppresses (info, not counted)
   kNotScanned,        // the policy names a port the scan did not cover (info, not counted)
+  // The host defended itself (core/scan_result.h HostNote): ports whose
+  // state the scan could not decide (it banned the scanner, capped its
+  // RSTs), one finding per host; they are not judged as missing or open.
+  kUndecided,
+  // Open only by a SYN-ACK from a host that SYN-ACKs implausibly many ports
+  // (a SYN proxy?), one finding per host; not judged as unexpected or
+  // forbidden until -sV confirms them.
+  kUnverifiedOpen,
 };
 std::string_view FindingKindName(FindingKind k);  // "unexpected-open", ...
 

@@ -48,8 +48,9 @@ TEST(CommandTable, HelpManPageAndCompletionsNameEveryOption) {
     EXPECT_NE(MainHelp().find("tojimari " + std::string(c.name == "scan" ? "[scan]" : c.name)), std::string::npos)
         << c.name;
     for (const ParamDoc& d : AllOptions(c)) {
-      if (c.options && !c.scan_options())
-        if (!d.help.empty()) EXPECT_NE(help.find(std::string(d.name)), std::string::npos) << c.name << " " << d.name;
+      if (c.options && !c.scan_options() && !d.help.empty()) {
+        EXPECT_NE(help.find(std::string(d.name)), std::string::npos) << c.name << " " << d.name;
+      }
       EXPECT_NE(man.find(ManName(d.name)), std::string::npos) << d.name;
       EXPECT_NE(bash.find(" " + std::string(d.name) + " "), std::string::npos) << c.name << " " << d.name;
       EXPECT_NE(zsh.find("'*" + std::string(d.name)), std::string::npos) << c.name << " " << d.name;

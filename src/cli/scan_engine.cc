@@ -171,9 +171,10 @@ std::string RawStatsLine(const RawEngine& e) {
   const RawStats& s = e.stats();
   return fmt::format(
       "Probes: {} sent ({} retransmitted) in {} passes, {} answered, {} foreign replies, {} ring drops, "
-      "{} frames dropped by the parser; rate now {:.0f}/s",
+      "{} frames dropped by the parser; rate now {:.0f}/s{}",
       s.sent, s.retransmits, s.passes, s.answers, s.foreign, s.ring_drops,
-      s.parse.truncated + s.parse.malformed + s.parse.bad_quote, e.rate());
+      s.parse.truncated + s.parse.malformed + s.parse.bad_quote, e.rate(),
+      s.canaries ? fmt::format("; {} canaries (re-asked answered ports)", s.canaries) : "");
 }
 
 const char kRawHint[] = "run as root or give the binary cap_net_raw (setcap cap_net_raw,cap_net_admin+ep tojimari)";
@@ -229,6 +230,9 @@ Result<ChosenEngine> ChoosePortEngine(const ScanOptions& o, const TargetList& ta
     ro.stop = stop;
     ro.probes_sent = probes;
     ro.sources = *sources;
+    ro.defeat_rst_limit = o.defeat_rst_limit;
+    // As nmap says "Increasing send delay", at once and once per event.
+    ro.notice = [](const std::string& line) { fmt::print(stderr, "Note: {}\n", line); };
     if (!o.shard.empty()) {
       auto shard = ParseShard(o.shard, o.seed);
       if (!shard) return shard.error();

@@ -25,6 +25,7 @@ struct ScanOptions {
                                            // privileged, else -sT
   bool udp_scan = false;                   // -sU (with or without a TCP technique)
   bool udp_fast = false;                   // --udp-fast: closed|filtered instead of waiting out ICMP limits
+  bool defeat_rst_limit = false;           // --defeat-rst-ratelimit: closed|filtered instead of waiting out RST limits
   std::vector<std::string> sources;        // -S: our source addresses (items of the comma lists)
   std::string shard;                       // --shard I/N: this machine's part of the scan
   bool skip_discovery = false;             // -Pn

@@ -41,6 +41,12 @@ struct ServiceInfo {
   int conf = 0;            // 0-10: 10 a signature matched, 3 the port number alone
   bool has_cert = false;
   CertInfo cert;           // when has_cert
+  // What -sV saw of the connection itself, which settles a port a SYN proxy
+  // may be faking (service/detector.h SettleUnverified); not written
+  // anywhere: every connection was reset before a byte, or some reply (or a
+  // TLS handshake) carried data.
+  bool reset_before_data = false;
+  bool data_exchanged = false;
 };
 
 struct PortResult {
@@ -59,6 +65,19 @@ struct PortResult {
 
 enum class HostStatus : uint8_t { kUp, kDown, kTimedOut };
 
+// Something the scan learned about how a host answered, which the reader of
+// its ports must know: it banned the scanner for a while (host-went-silent),
+// capped its RSTs (rst-ratelimit), answered SYN-ACK on implausibly many
+// ports (syn-proxy). Written in every output (nmap XML: a hostscript).
+struct HostNote {
+  std::string id;    // "host-went-silent", "rst-ratelimit", "syn-proxy"
+  std::string text;  // one line for people
+  bool operator==(const HostNote&) const = default;
+};
+inline bool IsHostNoteId(std::string_view id) {
+  return id == "host-went-silent" || id == "rst-ratelimit" || id == "syn-proxy";
+}
+
 struct HostResult {
   Address addr;
   std::string name;        // host name given by the user or found by reverse lookup
@@ -69,6 +88,7 @@ struct HostResult {
   std::chrono::microseconds latency{0};  // smoothed round-trip time
   MacAddr mac;             // on the local link, from its ARP/NDP answer; zero when unknown
   std::vector<PortResult> ports;         // sorted by (proto, port)
+  std::vector<HostNote> notes;           // how the host defended itself, if it did
 };
 
 }  // namespace tj

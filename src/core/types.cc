@@ -6,12 +6,14 @@ namespace tj {
 namespace {
 constexpr std::array<std::string_view, 6> kStates = {
     "open", "closed", "filtered", "unfiltered", "open|filtered", "closed|filtered"};
-constexpr std::array<std::string_view, 21> kReasons = {
+constexpr std::array<std::string_view, 25> kReasons = {
     "no-response", "syn-ack",      "conn-refused", "reset",
     "host-unreach", "net-unreach", "admin-prohibited", "net-prohibited", "host-prohibited", "port-unreach",
     "proto-unreach", "udp-response", "time-exceeded", "localhost-response",
     "user-set",     "echo-reply",  "arp-response", "icmp-ratelimit", "unknown-response",
-    "timestamp-reply", "nd-response"};
+    "timestamp-reply", "nd-response", "host-went-silent", "rst-ratelimit", "syn-ack-unverified",
+    "syn-proxy-reset"};
+static_assert(kReasons.size() == static_cast<size_t>(Reason::kProxyReset) + 1, "a name per reason");
 }  // namespace
 
 std::string_view ProtoName(Proto p) { return p == Proto::kTcp ? "tcp" : "udp"; }

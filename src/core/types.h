@@ -48,6 +48,20 @@ enum class Reason : uint8_t {
   kUnknownResponse,
   kTimestampReply,  // ICMP timestamp reply (host discovery, -PP)
   kNdResponse,      // IPv6 neighbour advertisement (host discovery on the local link)
+  // Not nmap's: undecided ports of a host that defended itself
+  // (engine/host_guard.h). host-went-silent: the host stopped answering
+  // altogether (a ban) before these were answered, so they may be open,
+  // closed or filtered. rst-ratelimit: the host capped its RSTs, so these
+  // silent ports may be closed (closed|filtered).
+  kHostWentSilent,
+  kRstRateLimit,
+  // A SYN-ACK from a host that answers SYN-ACK on implausibly many ports
+  // (a SYN proxy?): open until a connection that exchanges data, or -sV,
+  // confirms it.
+  kSynAckUnverified,
+  // -sV: the handshake with a suspected SYN proxy completed and the
+  // connection was reset before any data: nothing listens behind it.
+  kProxyReset,
 };
 
 // A decided port state with the reason for it.
@@ -56,6 +70,14 @@ struct Verdict {
   Reason reason;
   bool operator==(const Verdict&) const = default;
 };
+
+// A port whose state the host's defences kept the scan from deciding
+// (host-went-silent, rst-ratelimit): not evidence of a locked door, and not
+// a change worth an alert.
+constexpr bool Undecided(Reason r) { return r == Reason::kHostWentSilent || r == Reason::kRstRateLimit; }
+// An open port only a SYN-ACK vouches for, from a host that SYN-ACKs
+// implausibly many ports (engine/plausible.h).
+constexpr bool Unverified(Reason r) { return r == Reason::kSynAckUnverified; }
 
 std::string_view ProtoName(Proto p);
 std::optional<Proto> ProtoFromName(std::string_view s);  // "tcp", "udp"; nullopt otherwise

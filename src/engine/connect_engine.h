@@ -56,6 +56,7 @@ struct HostOutcome {
   std::chrono::microseconds latency{0};
   MacAddr mac;                 // host discovery on the local link: its MAC; zero otherwise
   std::vector<PortResult> ports;  // every probed port with its final state
+  std::vector<HostNote> notes;    // how it defended itself (engine/host_guard.h)
 };
 
 struct ConnectStats {

@@ -29,15 +29,24 @@ void RateController::OnDelivery(double share, double achieved_rate, uint64_t rin
   best_share_ = std::max(best_share_, smoothed_);
   // Below 5 % answered nothing can be told from noise (a mostly filtered
   // target); only our own ring overflowing is a clear signal then.
+  peak_share_ = std::max(peak_share_, smoothed_);
   bool congested = ring_drops > 0 || (best_share_ > 0.05 && smoothed_ < 0.7 * best_share_);
-  if (congested) {
+  bool collapsed = peak_share_ > 0.05 && smoothed_ < 0.2 * peak_share_;
+  if (congested || collapsed) {
     rate_ = std::max(floor_, rate_ / 2);
     ++cuts_;
     best_share_ = smoothed_ = share;  // judge the new rate on its own
     epochs_ = 1;
-  } else {
+  } else if (peak_share_ < 0.05 || (smoothed_ >= 0.5 * peak_share_ && share >= 0.5 * peak_share_)) {
+    // Grow only while more probes still bring proportionally more answers
+    // (below 5 % the share is noise: a mostly filtered target).
     rate_ = std::min({ceiling_, rate_ * 1.25, std::max(rate_, achieved_rate * 2)});
   }
+}
+
+void RateController::StartPass() {
+  best_share_ = smoothed_ = peak_share_ = 0;
+  epochs_ = 0;
 }
 
 }  // namespace tj

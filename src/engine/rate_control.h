@@ -28,13 +28,22 @@ class RateController {
   // are being lost to queues: cut. Otherwise grow, but never far beyond
   // the rate actually achieved (a sender that cannot go faster must not
   // pile up a target it cannot reach).
+  //
+  // Silence is never a reason to go faster: the best share this pass has
+  // seen is kept through cuts, and while the share is well under it (a
+  // host that banned us, or capped its answers so that more probes bring
+  // no more answers) the rate does not grow; a collapse cuts it.
   void OnDelivery(double share, double achieved_rate, uint64_t ring_drops);
+  // A new pass: its share is judged on its own (retransmissions mostly go
+  // to filtered ports, whose share is low by nature).
+  void StartPass();
   double rate() const { return rate_; }
   uint64_t cuts() const { return cuts_; }
 
  private:
   double rate_, floor_, ceiling_;
   double best_share_ = 0, smoothed_ = 0;
+  double peak_share_ = 0;  // the best of this pass, kept through cuts
   uint64_t epochs_ = 0;
   uint64_t cuts_ = 0;
 };

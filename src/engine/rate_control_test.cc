@@ -61,3 +61,39 @@ TEST(RateControl, InPassMostlyFilteredTargetIsNotCongestion) {
 }
 
 }  // namespace tj
+
+namespace tj {
+
+// A host that answered and went silent (a ban): the rate falls, and never
+// climbs on the silence.
+TEST(RateControl, InPassSilenceAfterAnswersNeverRaisesTheRate) {
+  RateController r(50000, 100, 1000000);
+  for (int i = 0; i < 5; ++i) r.OnDelivery(0.96, r.rate(), 0);
+  double before = r.rate();
+  for (int i = 0; i < 40; ++i) {
+    double prev = r.rate();
+    r.OnDelivery(0.0, prev, 0);
+    EXPECT_LE(r.rate(), prev) << i;
+  }
+  EXPECT_LT(r.rate(), before / 8);
+}
+
+// A host that caps its answers: more probes bring no more answers, so the
+// share falls as the rate rises; the rate stops rising.
+TEST(RateControl, InPassCappedAnswersStopTheGrowth) {
+  RateController r(20000, 100, 1000000);
+  for (int i = 0; i < 30; ++i) r.OnDelivery(std::min(1.0, 2000.0 / r.rate()), r.rate(), 0);
+  EXPECT_LT(r.rate(), 100000);
+}
+
+TEST(RateControl, EachPassIsJudgedOnItsOwn) {
+  RateController r(50000, 100, 1000000);
+  for (int i = 0; i < 5; ++i) r.OnDelivery(0.96, r.rate(), 0);
+  r.StartPass();  // retransmissions: mostly filtered ports, a low share by nature
+  double before = r.rate();
+  for (int i = 0; i < 5; ++i) r.OnDelivery(0.01, r.rate(), 0);
+  EXPECT_EQ(r.cuts(), 0u);
+  EXPECT_GE(r.rate(), before);
+}
+
+}  // namespace tj

@@ -105,6 +105,8 @@ Result<std::vector<HostOutcome>> RawEngine::Run(const std::vector<HostJob>& jobs
     p.stop = opts_.stop;
     p.rate = &rate_;
     p.probes_sent = opts_.probes_sent;
+    p.defeat_rst_limit = opts_.defeat_rst_limit;
+    p.notice = opts_.notice;
     auto r = RunRaw(links_.links()[key.first], p, batch.hosts, key.second, sink, &stats_);
     if (!r) return r.error();
     for (size_t k = 0; k < batch.jobs.size(); ++k) out[batch.jobs[k]] = std::move((*r)[k]);

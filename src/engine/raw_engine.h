@@ -7,7 +7,9 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "engine/connect_engine.h"
@@ -23,6 +25,8 @@ struct RawOptions {
   const std::atomic<bool>* stop = nullptr;
   std::atomic<uint64_t>* probes_sent = nullptr;  // progress: incremented as probes go out, if set
   std::vector<Address> sources;  // -S: our address per family (the first of each), else the route's
+  bool defeat_rst_limit = false; // --defeat-rst-ratelimit (raw_run.h)
+  std::function<void(const std::string&)> notice;  // a host defends itself (raw_run.h)
 };
 
 class RawEngine {

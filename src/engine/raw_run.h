@@ -5,15 +5,18 @@
 // by recomputing the cookie. The two share no per-probe state: only the
 // cookie key, a bitmap of answered pairs, a queue of results and counters.
 //
-// The scan ends when a retransmission pass brings no new TCP answer (all
-// loss has been recovered) or the retries are spent, as soon as that last
-// pass's wait is over.
+// A host is done when a retransmission pass brings no new answer from it
+// (all loss has been recovered) or its retries are spent. A host that
+// defends itself (bans us, caps its RSTs) is watched by engine/host_watch.h:
+// paused, paced, and its passes counted only when they proved something.
 // Thread-safety: RunRaw runs on the calling thread and starts one receive
 // thread for its duration; the sink is called on the calling thread.
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "core/mac.h"
@@ -49,11 +52,18 @@ struct RawStats {
   uint64_t foreign = 0;      // parsed replies that were not ours (bad cookie, unknown pair)
   uint64_t ring_drops = 0;   // frames the capture ring lost
   uint64_t passes = 0;
+  uint64_t canaries = 0;     // probes re-asking an answered port (engine/host_guard.h)
   ParseStats parse;
 };
 
 struct RawRunParams {
   const TcpProbe* probe = nullptr;
+  // --defeat-rst-ratelimit: a host that caps its RSTs is not waited for;
+  // its silent ports are closed|filtered (rst-ratelimit).
+  bool defeat_rst_limit = false;
+  // Called on the control thread when a host starts or stops defending
+  // itself (went silent, resumed, caps its RSTs): one line for stderr.
+  std::function<void(const std::string&)> notice;
   const CookieKey* key = nullptr;
   Timing timing;
   uint64_t seed = 1;
@@ -65,8 +75,10 @@ struct RawRunParams {
 };
 
 // The most passes (first try plus retransmissions) a scan can make: each
-// pass has its own source port.
+// pass has its own source port. The last source port is the canaries'
+// (engine/host_guard.h): probes that re-ask a port already answered.
 constexpr int kMaxPasses = 52;
+constexpr int kCanaryPass = kMaxPasses - 1;
 
 // The end of a raw run (TCP or UDP): every host gets the run's smoothed
 // round-trip time as its latency, and its ports in order.

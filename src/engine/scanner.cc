@@ -132,6 +132,7 @@ Status ScanGroup(const ScanRequest& req, const std::vector<Address>& group,
       HostOutcome& o = (*r)[j];
       if (o.up && !into.up) into.up = true, into.up_reason = o.up_reason;
       into.timed_out |= o.timed_out;
+      for (HostNote& n : o.notes) into.notes.push_back(std::move(n));
       if (!into.latency.count()) into.latency = o.latency;
       into.ports.insert(into.ports.end(), std::make_move_iterator(o.ports.begin()),
                         std::make_move_iterator(o.ports.end()));
@@ -156,6 +157,7 @@ Status ScanGroup(const ScanRequest& req, const std::vector<Address>& group,
     h.mac = disc->mac[i];
     h.reason_ttl = disc->ttl[i];
     h.ports = std::move(o.ports);
+    h.notes = std::move(o.notes);
     ++totals->hosts_up;
     on_host(std::move(h));
   }

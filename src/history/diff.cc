@@ -35,6 +35,11 @@ std::map<PortKey, const PortResult*> ByPort(const HostResult* h) {
 
 // One port's change, or nullopt when nothing a user would care about changed.
 std::optional<PortChange> ComparePort(PortKey key, const PortResult* a, const PortResult* b) {
+  // A port the host's defences left undecided or unverified (a ban, a RST
+  // limit, a SYN proxy: the host's note says) is not a change of the
+  // network; the host's notes are.
+  auto doubtful = [](const PortResult* p) { return p && (Undecided(p->reason) || Unverified(p->reason)); };
+  if (doubtful(a) || doubtful(b)) return std::nullopt;
   PortChange c;
   c.proto = key.first;
   c.port = key.second;

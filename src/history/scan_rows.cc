@@ -142,6 +142,11 @@ Status InsertHost(SqlDb* db, int64_t scan_id, int64_t seq, const HostResult& h) 
       params);
   if (!id) return id.error();
   const int64_t host_id = Int(id->at(0).at(0));
+  for (size_t i = 0; i < h.notes.size(); ++i) {
+    SqlValue n[] = {host_id, static_cast<int64_t>(i), h.notes[i].id, h.notes[i].text};
+    if (auto r = db->Query("INSERT INTO host_notes (host_id, seq, note_id, text) VALUES (?, ?, ?, ?)", n); !r)
+      return r.error();
+  }
   const auto folds = ChooseFolds(h);
   for (const auto& [key, ports] : folds) {
     const auto& [proto, state, reason, ttl] = key;
@@ -221,6 +226,9 @@ Status SelectHosts(SqlDb* db, int64_t scan_id, ScanRecord* rec) {
     h.reason = ReasonFromName(Str(r[5])).value_or(Reason::kUserSet);
     h.latency = microseconds(Int(r[6]));
     SqlValue host_id[] = {Int(r[0])};
+    auto notes = db->Query("SELECT note_id, text FROM host_notes WHERE host_id = ? ORDER BY seq", host_id);
+    if (!notes) return notes.error();
+    for (const SqlRow& nr : *notes) h.notes.push_back({Str(nr[0]), Str(nr[1])});
     auto ports = db->Query(
         "SELECT proto, port, state, reason, ttl, reason_ip, svc_method, svc_name, svc_product, svc_version, "
         "svc_extrainfo, svc_hostname, svc_ostype, svc_devicetype, svc_tunnel, svc_conf, cert_subject, "

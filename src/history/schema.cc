@@ -106,6 +106,17 @@ CREATE TABLE audit_counts (
   PRIMARY KEY (scan_id, severity)
 );
 )SQL",
+    // 2: how a host defended itself during the scan (core/scan_result.h
+    // HostNote: host-went-silent, rst-ratelimit, syn-proxy).
+    R"SQL(
+CREATE TABLE host_notes (
+  host_id BIGINT NOT NULL REFERENCES hosts (id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  note_id TEXT NOT NULL,
+  text TEXT NOT NULL
+);
+CREATE INDEX host_notes_host ON host_notes (host_id);
+)SQL",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));

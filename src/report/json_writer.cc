@@ -128,6 +128,7 @@ Status JsonWriter::Host(const HostResult& h) {
       {"ports", Json::array()},
   };
   if (!h.mac.is_zero()) host["mac"] = h.mac.ToString();  // on the local link only
+  for (const HostNote& n : h.notes) host["notes"].push_back({{"id", n.id}, {"text", n.text}});
   if (!h.name.empty()) host["hostnames"].push_back({{"name", h.name}, {"type", h.name_from_ptr ? "PTR" : "user"}});
   // As in the XML: a host that timed out has no port table.
   if (!timed_out) {

@@ -78,6 +78,9 @@ Status NormalWriter::Host(const HostResult& h) {
   if (info_.show_reason && h.reason_ttl) received += fmt::format(" ttl {}", h.reason_ttl);
   text += lat > 0 ? fmt::format("Host is up{} ({}s latency).\n", received, TwoDigits(lat))
                   : fmt::format("Host is up{}.\n", received);
+  // How the host defended itself comes before its ports: it says what
+  // their states are worth.
+  for (const HostNote& n : h.notes) text += fmt::format("Warning: {}: {}\n", n.id, LineSafe(n.text));
 
   // The shared rule decides what to fold; the "Not shown" line lists every
   // (state, reason) group, largest first, ties in (proto, state, reason) order.
@@ -142,7 +145,10 @@ std::string NormalWriter::Table(const std::vector<const PortResult*>& rows) cons
                      svc.empty() ? "unknown" : svc, reason, VersionCell(*p->service)});
   }
   std::vector<size_t> cols = {0, 1, 2};
-  if (info_.show_reason) cols.push_back(3);
+  // An unverified or undecided port's reason is part of its state.
+  bool special = std::any_of(rows.begin(), rows.end(),
+                             [](const PortResult* p) { return Undecided(p->reason) || Unverified(p->reason); });
+  if (info_.show_reason || special) cols.push_back(3);
   if (versions) cols.push_back(4);
   const size_t ncols = cols.size();
   std::array<size_t, 5> width{};

@@ -191,6 +191,14 @@ void ReadHost(const Json& j, const std::string& path, std::string* err, HostResu
   int64_t latency = 0;
   f.Int("latency_us", &latency);
   h->latency = std::chrono::microseconds(latency);
+  const Json& notes = f.Array("notes");
+  for (size_t i = 0; i < notes.size() && f.ok(); ++i) {
+    Fields nf(notes[i], fmt::format("{}.notes[{}]", path, i), err);
+    HostNote n;
+    nf.Str("id", &n.id, true);
+    nf.Str("text", &n.text, true);
+    if (nf.ok()) h->notes.push_back(std::move(n));
+  }
   const Json& ports = f.Array("ports");
   for (size_t i = 0; i < ports.size() && f.ok(); ++i) {
     h->ports.emplace_back();

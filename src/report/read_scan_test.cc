@@ -53,6 +53,14 @@ std::vector<HostResult> RichHosts() {
   w.service->method = "probed";
   w.service->conf = 7;
   a.ports.push_back(w);
+  // A host that defended itself: its notes (with characters XML and JSON
+  // must escape) and the reasons they explain.
+  a.notes.push_back({"host-went-silent", "stopped answering 1 time (\"a ban?\" <IPS> & co)"});
+  a.notes.push_back({"syn-proxy", "answered SYN-ACK on 2004 ports"});
+  a.ports.push_back(MakePort("198.18.0.2", 2000, PortState::kOpen, Reason::kSynAckUnverified));
+  a.ports.push_back(MakePort("198.18.0.2", 2001, PortState::kClosed, Reason::kProxyReset));
+  a.ports.push_back(MakePort("198.18.0.2", 3000, PortState::kFiltered, Reason::kHostWentSilent));
+  a.ports.push_back(MakePort("198.18.0.2", 3001, PortState::kClosedFiltered, Reason::kRstRateLimit));
 
   HostResult b;
   b.addr = *Address::Parse("2001:2::5");
@@ -111,6 +119,7 @@ void ExpectSame(const ScanInfo& info, const std::vector<HostResult>& want, const
     EXPECT_EQ(g.name_from_ptr, w.name_from_ptr);
     EXPECT_EQ(g.status, w.status);
     EXPECT_EQ(g.reason, w.reason);
+    EXPECT_EQ(g.notes, w.notes);
     if (c.rtt_tries_latency) {
       EXPECT_EQ(g.latency, w.latency);
     }

@@ -189,6 +189,12 @@ void Walker::Host(const xmlNode* n) {
     Int(t, "srtt", &srtt, 0, LLONG_MAX);
     h.latency = std::chrono::microseconds(srtt);
   }
+  // Our host notes; nmap's own host scripts are not ours to keep.
+  if (const xmlNode* hs = FirstChild(n, "hostscript"))
+    EachChild(hs, "script", [&](const xmlNode* s) {
+      std::string id = Str(s, "id");
+      if (IsHostNoteId(id)) h.notes.push_back({id, Str(s, "output")});
+    });
   // <extraports> hold counts, not ports: they are left out (read_scan.h).
   if (const xmlNode* ports = FirstChild(n, "ports"))
     EachChild(ports, "port", [&](const xmlNode* p) {

@@ -130,6 +130,14 @@ Status XmlWriter::Host(const HostResult& h) {
   x += "</hostnames>\n";
   // Like nmap, a host that timed out has no port table: its results are partial.
   if (!timed_out && !h.ports.empty()) x += Ports(h);
+  // How the host defended itself (core/scan_result.h): nmap's place for
+  // what a host-level script found, so nmap's readers show it.
+  if (!h.notes.empty()) {
+    x += "<hostscript>";
+    for (const HostNote& n : h.notes)
+      x += fmt::format("<script id=\"{}\" output=\"{}\"/>", XmlEscape(n.id), XmlEscape(n.text));
+    x += "</hostscript>\n";
+  }
   x += "</host>\n";
   return Put(x);
 }

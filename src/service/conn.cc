@@ -40,14 +40,22 @@ SSL_CTX* ClientContext() {
 
 }  // namespace
 
-std::unique_ptr<Conn> Conn::Open(const Address& a, uint16_t port, Clock::time_point deadline) {
+std::unique_ptr<Conn> Conn::Open(const Address& a, uint16_t port, Clock::time_point deadline, int* error) {
   int err = 0;
   int fd = StartConnect(a, port, &err);
+  if (error) *error = err == EINPROGRESS ? 0 : err;
   if (fd < 0) return nullptr;
   std::unique_ptr<Conn> c(new Conn);
   c->fd_ = fd;
   if (err != 0 && err != EINPROGRESS) return nullptr;
-  if (!c->WaitFor(POLLOUT, deadline) || PendingError(fd) != 0) return nullptr;
+  if (!c->WaitFor(POLLOUT, deadline)) {
+    if (error) *error = ETIMEDOUT;
+    return nullptr;
+  }
+  if (int pending = PendingError(fd); pending != 0) {
+    if (error) *error = pending;
+    return nullptr;
+  }
   return c;
 }
 
@@ -115,6 +123,7 @@ bool Conn::Send(std::string_view bytes, Clock::time_point deadline) {
     } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
       if (!WaitFor(POLLOUT, deadline)) return false;
     } else {
+      reset_ |= n < 0 && (errno == ECONNRESET || errno == EPIPE);
       return false;
     }
   }
@@ -144,7 +153,10 @@ int Conn::ReadSome(std::string* buf, size_t room, Clock::time_point until) {
       return static_cast<int>(n);
     }
     if (n == 0) return -1;
-    if (errno != EAGAIN && errno != EINTR) return -1;
+    if (errno != EAGAIN && errno != EINTR) {
+      reset_ |= errno == ECONNRESET;
+      return -1;
+    }
     if (!WaitFor(POLLIN, until)) return 0;
   }
 }

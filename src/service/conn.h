@@ -23,7 +23,10 @@ enum class ReadEnd { kTimeout, kClosed, kFull, kStop };
 class Conn {
  public:
   // A connected socket, or nullptr when the connect failed or timed out.
-  static std::unique_ptr<Conn> Open(const Address& a, uint16_t port, Clock::time_point deadline);
+  // *error, if given, gets the connect's errno on failure (ECONNRESET: a
+  // SYN proxy completed the handshake and nothing listens behind it).
+  static std::unique_ptr<Conn> Open(const Address& a, uint16_t port, Clock::time_point deadline,
+                                    int* error = nullptr);
   ~Conn();
   Conn(const Conn&) = delete;
   Conn& operator=(const Conn&) = delete;
@@ -55,10 +58,18 @@ class Conn {
   Conn() = default;
   // Reads once: >0 bytes appended, 0 on timeout, -1 when closed or failed.
   int ReadSome(std::string* buf, size_t room, Clock::time_point until);
+
+ public:
+  // The peer reset the connection (a RST, not a FIN): what a SYN proxy
+  // does when nothing listens behind it.
+  bool was_reset() const { return reset_; }
+
+ private:
   bool WaitFor(short events, Clock::time_point until) const;
 
   int fd_ = -1;
   void* ssl_ = nullptr;  // SSL*
+  bool reset_ = false;
 };
 
 }  // namespace tj

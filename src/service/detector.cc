@@ -1,7 +1,10 @@
 // The per-port probing sequence and the worker threads; see detector.h.
 #include "service/detector.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <thread>
 
 #include "service/conn.h"
@@ -16,6 +19,7 @@ using std::chrono::milliseconds;
 struct Reply {
   std::string bytes;
   ReadEnd end = ReadEnd::kTimeout;
+  bool reset = false;  // the peer reset the connection
 };
 
 class PortProbe {
@@ -36,7 +40,7 @@ class PortProbe {
     if (null && !r && !tls) return {};
     if (r) {
       banner = !r->bytes.empty();
-      if (r->end == ReadEnd::kClosed && r->bytes.empty()) ++closed_silent_;
+      Silent(*r);
       if (auto m = MatchReply(db_, *null, r->bytes); m.matched) {
         if (!m.soft) return m;
         soft = m.info.name;
@@ -54,7 +58,7 @@ class PortProbe {
       auto r = Exchange(*p, tls, milliseconds(p->wait_ms));
       if (!r) break;
       ++answered_;
-      if (r->end == ReadEnd::kClosed && r->bytes.empty()) ++closed_silent_;
+      Silent(*r);
       if (auto m = MatchReply(db_, *p, r->bytes); m.matched) {
         // nmap's database names a TLS reply "ssl" (its SSLSessionReq probe):
         // the service is inside, so look there.
@@ -85,6 +89,12 @@ class PortProbe {
   const CertInfo* cert() const { return has_cert_ ? &cert_ : nullptr; }
   // Every connection was closed at once without a byte: tcpwrapped.
   bool wrapped() const { return closed_silent_ > 0 && closed_silent_ == answered_ + 1; }
+  // ...and each by a reset, not a close: a SYN proxy with nothing behind it
+  // (a tcpwrapped service closes cleanly).
+  bool reset() const { return wrapped() && reset_silent_ == closed_silent_; }
+  // What -sV saw of a port a SYN proxy may be faking (SettleUnverified).
+  bool reset_before_data() const { return !data_ && (connect_reset_ || reset()); }
+  bool data() const { return data_; }
 
  private:
   bool TimeUp() const {
@@ -132,7 +142,9 @@ class PortProbe {
   std::unique_ptr<Conn> Connect(bool tls) {
     if (tls && spare_) return std::move(spare_);
     for (int attempt = 0; attempt < (tls ? 2 : 1) && !TimeUp(); ++attempt) {
-      auto c = Conn::Open(addr_, port_, Until(o_.connect_timeout));
+      int error = 0;
+      auto c = Conn::Open(addr_, port_, Until(o_.connect_timeout), &error);
+      connect_reset_ |= error == ECONNRESET;
       if (!c || !tls) return c;
       if (c->StartTls(Until(o_.tls_handshake))) return c;
     }
@@ -147,7 +159,7 @@ class PortProbe {
     auto c = Connect(tls);
     if (!c) return std::nullopt;
     wait = std::min(wait, o_.max_probe_wait);
-    if (!p.payload.empty() && !c->Send(p.payload, Until(wait))) return Reply{"", ReadEnd::kClosed};
+    if (!p.payload.empty() && !c->Send(p.payload, Until(wait))) return Reply{"", ReadEnd::kClosed, c->was_reset()};
     Reply r;
     auto until = Until(wait);
     auto hard = [&](const std::string& b) {
@@ -168,6 +180,7 @@ class PortProbe {
     // a loaded server): a pause does not end such a reply before the wait.
     while (r.end == ReadEnd::kTimeout && Clock::now() < until && MatchReply(db_, p, r.bytes).soft)
       r.end = c->Read(&r.bytes, o_.max_reply, until, o_.quiet, hard);
+    r.reset = c->was_reset();
     return r;
   }
 
@@ -180,7 +193,7 @@ class PortProbe {
     tls_ok_ = true;
     has_cert_ = c->Certificate(&cert_);
     spare_ = std::move(c);
-    closed_silent_ = answered_ = 0;
+    closed_silent_ = reset_silent_ = answered_ = 0;
     MatchResult inner = Session(true);
     return inner;
   }
@@ -194,7 +207,15 @@ class PortProbe {
   bool tls_ok_ = false;
   bool has_cert_ = false;
   CertInfo cert_;
-  int closed_silent_ = 0;
+  int closed_silent_ = 0, reset_silent_ = 0;
+  bool connect_reset_ = false;  // a connect ended in a reset right after the handshake
+  bool data_ = false;           // some reply had bytes: a service spoke
+  void Silent(const Reply& r) {
+    data_ |= !r.bytes.empty();
+    if (r.end != ReadEnd::kClosed || !r.bytes.empty()) return;
+    ++closed_silent_;
+    reset_silent_ += r.reset;
+  }
   int answered_ = 0;
 };
 
@@ -239,6 +260,8 @@ ServiceInfo DetectPort(const ProbeDb& db, const DetectOptions& o, const Address&
     info.tunnel = "ssl";
     if (!m.matched && info.name.empty()) info.name = "ssl";
   }
+  info.reset_before_data = probe.reset_before_data();
+  info.data_exchanged = probe.data() || probe.tls_ok();
   if (const CertInfo* c = probe.cert()) {
     info.has_cert = true;
     info.cert = *c;
@@ -275,6 +298,36 @@ void DetectServices(const ProbeDb& db, const ServiceTable& services, const Detec
   for (size_t i = 1; i < n; ++i) workers.emplace_back(work);
   work();
   for (auto& t : workers) t.join();
+  SettleUnverified(host);
+}
+
+void SettleUnverified(HostResult* host) {
+  // An open port only a SYN-ACK vouched for, on a host that SYN-ACKs
+  // implausibly many (engine/plausible.h), is settled by what -sV saw: a
+  // service that answered is confirmed; every connection reset before a
+  // byte (tcpwrapped) means a SYN proxy completed the handshake and nothing
+  // listens behind it.
+  size_t confirmed = 0, reset = 0, left = 0;
+  for (PortResult& p : host->ports) {
+    if (!Unverified(p.reason) || p.service->method.empty()) continue;
+    if (p.service->reset_before_data) {
+      p.state = PortState::kClosed;
+      p.reason = Reason::kProxyReset;
+      p.service = Lazy<ServiceInfo>();
+      ++reset;
+    } else if (p.service->data_exchanged || (p.service->method == "probed" && p.service->name != "tcpwrapped")) {
+      p.reason = Reason::kSynAck;
+      ++confirmed;
+    } else {
+      ++left;
+    }
+  }
+  if (confirmed + reset == 0) return;
+  for (HostNote& n : host->notes)
+    if (n.id == "syn-proxy")
+      n.text += fmt::format("; -sV: {} reset after the handshake (syn-proxy-reset), {} answered (confirmed open), {} "
+                            "still unverified",
+                            reset, confirmed, left);
 }
 
 }  // namespace tj

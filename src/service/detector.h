@@ -70,5 +70,9 @@ UdpDetect DetectUdpPort(const ProbeDb& db, const DetectOptions& o, const Address
 // (reason udp-response); one that is refused keeps its state and gets no
 // service.
 void DetectServices(const ProbeDb& db, const ServiceTable& services, const DetectOptions& o, HostResult* host);
+// After -sV: a port open only by an unverified SYN-ACK (syn-ack-unverified)
+// whose service answered is confirmed (syn-ack); one whose every connection
+// was reset before a byte is closed (syn-proxy-reset). DetectServices calls it.
+void SettleUnverified(HostResult* host);
 
 }  // namespace tj

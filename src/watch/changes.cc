@@ -15,6 +15,10 @@ using PortKey = std::tuple<Address, Proto, uint16_t>;
 struct Seen {
   PortState state;
   const HostResult* host;
+  // The host's defences left it undecided or unverified (a ban, a RST
+  // limit, a SYN proxy): its answer was suppressed, so it can neither
+  // alert nor confirm anything.
+  bool doubtful = false;
 };
 
 // Every port the record reports on a host that was up.
@@ -22,7 +26,8 @@ std::map<PortKey, Seen> PortsOf(const ScanRecord& r) {
   std::map<PortKey, Seen> out;
   for (const HostResult& h : r.hosts) {
     if (h.status != HostStatus::kUp) continue;
-    for (const PortResult& p : h.ports) out[{h.addr, p.proto, p.port}] = {p.state, &h};
+    for (const PortResult& p : h.ports)
+      out[{h.addr, p.proto, p.port}] = {p.state, &h, Undecided(p.reason) || Unverified(p.reason)};
   }
   return out;
 }
@@ -41,6 +46,7 @@ std::vector<PortFlip> PortFlips(const ScanRecord& before, const ScanRecord& afte
   std::vector<PortFlip> out;
   for (const PortKey& k : keys) {
     auto bi = b.find(k), ai = a.find(k);
+    if ((bi != b.end() && bi->second.doubtful) || (ai != a.end() && ai->second.doubtful)) continue;
     std::optional<PortState> bs, as;
     if (bi != b.end()) bs = bi->second.state;
     if (ai != a.end()) as = ai->second.state;
@@ -96,7 +102,7 @@ Confirmation ConfirmFlips(const std::vector<PortFlip>& flips, const std::vector<
     std::optional<PortState> now;
     if (it != seen.end()) now = it->second.state;
     f.rechecked = true;
-    if (now == f.before) {
+    if (now == f.before || (it != seen.end() && it->second.doubtful)) {
       c.suppressed.push_back(f);  // keeps what the run saw, for the log
     } else {
       f.after = now;

@@ -179,8 +179,9 @@ RunResult Lab::RunInScanner(const std::vector<std::string>& argv, std::chrono::s
   return Run(full, timeout);
 }
 
-bool Lab::Listen(const std::vector<int>& ports, int delay_s) const {
+bool Lab::Listen(const std::vector<int>& ports, int delay_s, bool greet) const {
   std::vector<std::string> argv = {LabScript(), "listen", name_, "--delay", std::to_string(delay_s)};
+  if (greet) argv.push_back("--greet");
   for (int p : ports) argv.push_back(std::to_string(p));
   return Run(argv, std::chrono::seconds(30)).exit_code == 0;
 }
@@ -192,6 +193,17 @@ uint64_t Lab::Probes() const {
 
 uint64_t Lab::Syns() const {
   RunResult r = Run({LabScript(), "syns", name_}, std::chrono::seconds(30));
+  return std::strtoull(r.out.c_str(), nullptr, 10);
+}
+
+bool Lab::Defend(const std::vector<std::string>& args) const {
+  std::vector<std::string> argv = {LabScript(), "defend", name_};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return Run(argv, std::chrono::seconds(30)).exit_code == 0;
+}
+
+uint64_t Lab::Counter(const std::string& name) const {
+  RunResult r = Run({LabScript(), "counter", name_, name}, std::chrono::seconds(30));
   return std::strtoull(r.out.c_str(), nullptr, 10);
 }
 

@@ -82,7 +82,8 @@ class Lab {
                          std::chrono::seconds timeout = std::chrono::seconds(120)) const;
   // Starts a listener in the target on ports after delay_s seconds (0: now,
   // and returns once it is listening).
-  bool Listen(const std::vector<int>& ports, int delay_s) const;
+  // greet: each connection gets a line of text first (lab_listen --greet).
+  bool Listen(const std::vector<int>& ports, int delay_s, bool greet = false) const;
   // TCP and UDP packets the target has received (DNS excluded).
   uint64_t Probes() const;
   // TCP SYNs without ACK the target has received: a SYN scan's probes, not
@@ -90,6 +91,11 @@ class Lab {
   uint64_t Syns() const;
   // Packets the --discovery lab's silent host 198.18.1.2 has received.
   uint64_t DownProbes() const;
+  // lab.sh defend: the target bans, limits its RSTs or SYN-proxies
+  // ({"ban", "500", "3"}, {"rst-limit", "200"}, {"synproxy", "1000-3000"}).
+  bool Defend(const std::vector<std::string>& args) const;
+  // lab.sh counter: "rsts" and "synacks" the target sent, "bans" it made.
+  uint64_t Counter(const std::string& name) const;
 
  private:
   explicit Lab(std::string name) : name_(std::move(name)) {}

@@ -30,6 +30,23 @@
 #                             kernel's RSTs to the SYN-ACKs.
 #   lab.sh downprobes NAME    Packets sent to the --discovery lab's silent
 #                             host 198.18.1.2 so far.
+#   lab.sh defend NAME KIND [ARGS]
+#       The target defends itself (nftables in its namespace; the thresholds
+#       are the test's to vary), as real networks do:
+#         ban RATE [TIMEOUT]    an IPS: a source sending more than RATE new
+#                               SYNs per second (burst RATE) is dropped
+#                               entirely for TIMEOUT seconds (default 30)
+#         ban-count N [TIMEOUT] the same after N SYNs at any rate above
+#                               N per minute
+#         rst-limit RATE [BURST] the target sends at most RATE RSTs per
+#                               second (burst BURST, default 10), as Solaris
+#                               and many firewalls do; the rest are dropped
+#         synproxy PORTS        nft synproxy on PORTS (a range or set): each
+#                               answers a SYN with a SYN-ACK, listener or not
+#         clear                 removes all of it
+#   lab.sh counter NAME rsts|synacks|bans
+#       RSTs and SYN-ACKs the target sent over the link so far; bans: how
+#       many times a source was banned.
 #   lab.sh sweep              Tears down labs whose --owner process is gone
 #                             (left behind by a test killed on timeout).
 #
@@ -149,11 +166,19 @@ table inet tjlab {
 table netdev tjedge {
   counter probes { }
   counter syns { }
+  counter rsts { }
+  counter synacks { }
   chain ingress {
     type filter hook ingress device "$LAB_TARGET_IF" priority -10; policy accept;
     tcp flags & (syn | ack) == syn counter name "syns"
     meta l4proto tcp counter name "probes"
     udp dport != 53 counter name "probes"
+  }
+  # What the target sends back, after its own output rules (lab.sh defend).
+  chain egress {
+    type filter hook egress device "$LAB_TARGET_IF" priority 10; policy accept;
+    tcp flags & rst == rst counter name "rsts"
+    tcp flags & (syn | ack) == syn | ack counter name "synacks"
   }
 }
 EOF
@@ -443,6 +468,80 @@ lab_downprobes() {  # NAME
   ip netns exec "$LAB_TARGET_NS" nft list counter inet tjdisc down_probes | awk '$1 == "packets" {print $2}'
 }
 
+lab_defend() {  # NAME KIND [ARGS]
+  _lab_names "$1" || return 1
+  local kind=${2:-} a=${3:-} b=${4:-}
+  [[ -f $LAB_STATE/env ]] || { _lab_die "no lab '$LAB_NAME'"; return 1; }
+  local nft=(ip netns exec "$LAB_TARGET_NS" nft)
+  case $kind in
+    ban|ban-count)
+      [[ $a =~ ^[0-9]+$ && ${b:-30} =~ ^[0-9]+$ ]] || { _lab_die "defend $kind: N [TIMEOUT]"; return 1; }
+      local per=second
+      [[ $kind == ban-count ]] && per=minute
+      "${nft[@]}" -f - <<EOF || return 1
+table inet tjdefend_ban {
+  set meter4 { type ipv4_addr; flags dynamic,timeout; timeout 120s; }
+  set meter6 { type ipv6_addr; flags dynamic,timeout; timeout 120s; }
+  set banned4 { type ipv4_addr; flags dynamic,timeout; timeout ${b:-30}s; }
+  set banned6 { type ipv6_addr; flags dynamic,timeout; timeout ${b:-30}s; }
+  counter bans { }
+  chain input {
+    type filter hook input priority -5; policy accept;
+    iifname "$LAB_TARGET_IF" ip saddr @banned4 drop
+    iifname "$LAB_TARGET_IF" ip6 saddr @banned6 drop
+    iifname "$LAB_TARGET_IF" tcp flags & (syn | ack) == syn add @meter4 { ip saddr limit rate over $a/$per burst $a packets } add @banned4 { ip saddr } counter name "bans" drop
+    iifname "$LAB_TARGET_IF" tcp flags & (syn | ack) == syn add @meter6 { ip6 saddr limit rate over $a/$per burst $a packets } add @banned6 { ip6 saddr } counter name "bans" drop
+  }
+}
+EOF
+      ;;
+    rst-limit)
+      [[ $a =~ ^[0-9]+$ && ${b:-10} =~ ^[0-9]+$ ]] || { _lab_die "defend rst-limit: RATE [BURST]"; return 1; }
+      "${nft[@]}" -f - <<EOF || return 1
+table inet tjdefend_rst {
+  chain output {
+    type filter hook output priority 0; policy accept;
+    oifname "$LAB_TARGET_IF" tcp flags & rst == rst limit rate over $a/second burst ${b:-10} packets drop
+  }
+}
+EOF
+      ;;
+    synproxy)
+      [[ -n $a ]] || { _lab_die "defend synproxy: PORTS"; return 1; }
+      ip netns exec "$LAB_TARGET_NS" sysctl -qw net.ipv4.tcp_syncookies=2 net.netfilter.nf_conntrack_tcp_loose=0 ||
+        return 1
+      "${nft[@]}" -f - <<EOF || return 1
+table inet tjdefend_synproxy {
+  chain prerouting {
+    type filter hook prerouting priority raw; policy accept;
+    iifname "$LAB_TARGET_IF" tcp dport $a tcp flags syn notrack
+  }
+  chain input {
+    type filter hook input priority 0; policy accept;
+    iifname "$LAB_TARGET_IF" tcp dport $a ct state invalid,untracked synproxy mss 1460 wscale 7 timestamp sack-perm
+    iifname "$LAB_TARGET_IF" tcp dport $a ct state invalid drop
+  }
+}
+EOF
+      ;;
+    clear)
+      local t
+      for t in tjdefend_ban tjdefend_rst tjdefend_synproxy; do "${nft[@]}" delete table inet "$t" 2>/dev/null; done
+      return 0
+      ;;
+    *) _lab_die "defend: KIND is ban, ban-count, rst-limit, synproxy or clear"; return 1 ;;
+  esac
+}
+
+lab_counter() {  # NAME rsts|synacks|bans
+  _lab_names "$1" || return 1
+  case ${2:-} in
+    rsts|synacks) _lab_counter "$1" "$2" ;;
+    bans) ip netns exec "$LAB_TARGET_NS" nft list counter inet tjdefend_ban bans | awk '$1 == "packets" {print $2}' ;;
+    *) _lab_die "counter: rsts, synacks or bans"; return 1 ;;
+  esac
+}
+
 lab_sweep() {
   local env owner
   for env in "$LAB_STATE_ROOT"/*/env; do
@@ -458,7 +557,7 @@ lab_sweep() {
 _lab_main() {
   local cmd=${1:-} ; shift || true
   case $cmd in
-    up|down|env|listen|probes|syns|downprobes)
+    up|down|env|listen|probes|syns|downprobes|defend|counter)
       [[ $# -ge 1 ]] || { _lab_die "usage: lab.sh $cmd NAME ..."; return 2; }
       "lab_$cmd" "$@" ;;
     sweep) lab_sweep ;;

@@ -3,9 +3,11 @@
 // IPv6, accepts each connection and closes it at once, and prints "ready"
 // once every port is bound so lab.sh knows when the truth is in place.
 // With --udp, the ports after it are bound as UDP sockets that echo one
-// datagram back (for UDP scans that want a "udp-response").
+// datagram back (for UDP scans that want a "udp-response"). With --greet,
+// each TCP connection gets a line ("220 tojimari lab") before it is closed:
+// a service that exchanges data (what -sV confirms a SYN-proxied port by).
 //
-// Usage: lab_listen [--tcp] PORT... [--udp PORT...]
+// Usage: lab_listen [--greet] [--tcp] PORT... [--udp PORT...]
 // Exits 0 on SIGTERM/SIGINT, 1 when a port cannot be bound (message on stderr).
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -27,6 +29,7 @@ namespace {
 struct Spec {
   std::vector<int> tcp;
   std::vector<int> udp;
+  bool greet = false;
 };
 
 bool ParsePort(std::string_view s, int* out) {
@@ -43,6 +46,7 @@ bool ParseArgs(int argc, char** argv, Spec* spec) {
     std::string_view a = argv[i];
     if (a == "--tcp") { cur = &spec->tcp; continue; }
     if (a == "--udp") { cur = &spec->udp; continue; }
+    if (a == "--greet") { spec->greet = true; continue; }
     int port = 0;
     if (!ParsePort(a, &port)) {
       std::fprintf(stderr, "lab_listen: bad port \"%s\"\n", argv[i]);
@@ -80,10 +84,12 @@ int BindDualStack(int type, int port) {
   return fd;
 }
 
-void AcceptAll(int lfd) {
+void AcceptAll(int lfd, bool greet) {
+  static const char kGreeting[] = "220 tojimari lab\r\n";
   for (;;) {
     int c = accept4(lfd, nullptr, nullptr, SOCK_CLOEXEC);
     if (c < 0) return;  // EAGAIN: drained
+    if (greet) (void)!send(c, kGreeting, sizeof kGreeting - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
     close(c);
   }
 }
@@ -147,7 +153,7 @@ int main(int argc, char** argv) {
     for (int i = 0; i < n; ++i) {
       int fd = evs[i].data.fd;
       if (fd == sfd) return 0;
-      if (kinds[fd] == SOCK_STREAM) AcceptAll(fd); else EchoOne(fd);
+      if (kinds[fd] == SOCK_STREAM) AcceptAll(fd, spec.greet); else EchoOne(fd);
     }
   }
 }

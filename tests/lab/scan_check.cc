@@ -149,3 +149,42 @@ std::vector<std::string> WrongTtl(const Rows& rows, int want) {
 }
 
 }  // namespace tjlab
+
+namespace tjlab {
+
+::testing::AssertionResult ParseJsonReport(const std::string& path, const std::string& ip, Rows* rows,
+                                           std::map<std::string, std::string>* notes) {
+  std::ifstream in(path);
+  auto doc = nlohmann::json::parse(in, nullptr, false);
+  if (doc.is_discarded()) return AssertionFailure() << path << " is not JSON";
+  for (const auto& h : doc.at("hosts")) {
+    if (h.at("address") != ip) continue;
+    auto add = [&](int port, const std::string& state, const std::string& reason) {
+      PortRow row;
+      row.state = state;
+      row.reason = reason;
+      return rows->emplace(port, row).second;
+    };
+    for (const auto& p : h.at("ports"))
+      if (!add(p.at("port"), p.at("state"), p.at("reason")))
+        return AssertionFailure() << "port " << p.at("port") << " listed twice";
+    for (const auto& e : h.at("extra_ports"))
+      for (const auto& r : e.at("reasons")) {
+        std::istringstream list(r.at("ports").get<std::string>());
+        for (std::string part; std::getline(list, part, ',');) {
+          size_t dash = part.find('-');
+          int lo = std::stoi(part.substr(0, dash));
+          int hi = dash == std::string::npos ? lo : std::stoi(part.substr(dash + 1));
+          for (int port = lo; port <= hi; ++port)
+            if (!add(port, e.at("state"), r.at("reason")))
+              return AssertionFailure() << "port " << port << " listed twice";
+        }
+      }
+    if (notes && h.contains("notes"))
+      for (const auto& n : h.at("notes")) (*notes)[n.at("id")] = n.at("text");
+    return AssertionSuccess();
+  }
+  return AssertionFailure() << "no host " << ip << " in " << path;
+}
+
+}  // namespace tjlab

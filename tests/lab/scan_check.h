@@ -28,6 +28,12 @@ using Rows = std::map<int, PortRow>;  // by port
 ::testing::AssertionResult ParseNdjson(const std::string& path, const std::string& ip, Rows* rows,
                                        const std::string& proto = "tcp");
 
+// Every port of ip in an -oJ report, listed in ports[] or folded into
+// extra_ports[] (the final verdicts, after -sV and the host's notes; an
+// NDJSON row is written as each port is found), and the host's notes by id.
+::testing::AssertionResult ParseJsonReport(const std::string& path, const std::string& ip, Rows* rows,
+                                           std::map<std::string, std::string>* notes = nullptr);
+
 // Which technique scanned: each has its own right (state, reason) per truth.
 enum class Technique {
   kConnect,      // -sT
