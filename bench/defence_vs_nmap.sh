@@ -95,7 +95,9 @@ run_scenario() {  # NAME DEFEND-ARGS...
   eval "$facts"
   [[ $name != proxy ]] || "$lab" listen "$current_lab" --greet 2000 >/dev/null
   "$lab" defend "$current_lab" "$@" >/dev/null
-  expand "$ports" | awk -v open="$LAB_OPEN_TCP,2000" -v drop="$LAB_DROP_TCP" -v rej="$LAB_REJECT_TCP" '
+  local open=$LAB_OPEN_TCP
+  [[ $name != proxy ]] || open+=,2000
+  expand "$ports" | awk -v open="$open" -v drop="$LAB_DROP_TCP" -v rej="$LAB_REJECT_TCP" '
     BEGIN { n = split(open, o, ","); for (i = 1; i <= n; i++) isopen[o[i]] = 1; split(drop, d, "-"); split(rej, r, "-") }
     { s = "closed"; if ($1 in isopen) s = "open"
       else if (($1 >= d[1] && $1 <= d[2]) || ($1 >= r[1] && $1 <= r[2])) s = "filtered"
