@@ -219,7 +219,8 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   if (!ports) return Fail(ports.error().message);
   TargetList targets;
   if (Status s = BuildTargets(o, &targets); !s.ok()) return Fail(s.message());
-  auto detect = ServiceScan::Make(o.version_detect, o.version_intensity, o.service_db, ctx.stop);  // -sV
+  auto detect = ServiceScan::Make(o.version_detect, o.version_intensity, o.service_db, ctx.stop,
+                                  o.version_timeout.value_or(Duration(0)));  // -sV
   if (!detect) return Fail(detect.error().message);
   // --store: the history is opened now, before the scan, so an unusable
   // database fails at once, and while still privileged (a raw scan drops

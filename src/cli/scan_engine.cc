@@ -256,6 +256,9 @@ Result<ChosenEngine> ChoosePortEngine(const ScanOptions& o, const TargetList& ta
     uo.sources = *sources;
     uo.stop = stop;
     uo.probes_sent = probes;
+    // Our payloads, then nmap's (when installed) for the ports ours has
+    // none for; --service-db ours: ours alone.
+    uo.payloads = o.service_db == "ours" ? &UdpPayloadTable::Builtin() : &UdpPayloadTable::BuiltinWithNmap();
     auto opened = UdpEngine::Open(uo, targets.RouteSamples());
     if (!opened) return opened.error();
     std::shared_ptr<UdpEngine> engine = std::move(*opened);

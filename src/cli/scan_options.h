@@ -59,7 +59,8 @@ struct ScanOptions {
   std::string all_out;                     // -oA BASENAME: BASENAME.nmap, .xml and .gnmap
   bool version_detect = false;             // -sV (also -A): service and version detection
   int version_intensity = 7;               // --version-intensity 0-9; --version-light 2, --version-all 9
-  std::string service_db;                  // --service-db FILE: probes instead of the built-in ones
+  std::string service_db;                  // --service-db: "" ours then nmap's, "ours", "nmap" or a FILE
+  std::optional<Duration> version_timeout; // --version-timeout: all of -sV's time for one port
   Duration stats_every{0};                 // --stats-every: progress lines when stderr is no terminal
   std::string resume_file = "tojimari.resume";  // --resume-file: where an interrupted scan saves its state
   bool store = false;                      // --store: save the scan in the history (history/store.h)

@@ -145,8 +145,13 @@ constexpr P kTable[] = {
     {"--version-all", ArgKind::kFlag, "", kVersion, "every probe, longer waits (intensity 9)",
      [](O& o, SV) { o.version_intensity = 9; return Status::Ok(); }},
     {"--service-db", ArgKind::kValue, "FILE", kVersion,
-     "probes and signatures from FILE (ours or nmap's format); \"nmap\": nmap's installed file",
+     "probes and signatures: by default ours, then nmap's installed file for what ours did not identify "
+     "(-sU payloads likewise); \"ours\": ours only; \"nmap\": nmap's only; or FILE (either format) only",
      [](O& o, SV v) { o.service_db = v; return Status::Ok(); }},
+    {"--version-timeout", ArgKind::kValue, "TIME", kVersion,
+     "at most TIME of -sV for one port, every probe and wait included (default 15s; light 8s, all 40s): "
+     "bounds tarpits, endless banners and silent services",
+     [](O& o, SV v) { return SetDuration(&o.version_timeout, v); }},
     {"-T", ArgKind::kAttached, "0-5", kTiming, "timing template: paranoid..insane (default 3)",
      [](O& o, SV v) {
        auto n = Number<int>(v, 0, 5);

@@ -4,6 +4,9 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <optional>
 
 namespace tj::embedded {
 extern const std::string_view udp_payloads;
@@ -156,10 +159,88 @@ Result<UdpPayloadTable> UdpPayloadTable::Parse(std::string_view text) {
     if (t.payloads_.empty()) return fail("payload bytes before the first \"udp NAME PORTS\"");
     if (Status s = Directives(line.substr(first), &t.payloads_.back().bytes); !s.ok()) return fail(s.message());
   }
-  t.by_port_.resize(65536);
-  for (auto& [index, list] : ports)
-    for (uint16_t p : list) t.by_port_[p].push_back(&t.payloads_[index]);
+  t.Index(ports);
   return t;
+}
+
+void UdpPayloadTable::Index(const std::vector<std::pair<size_t, std::vector<uint16_t>>>& ports) {
+  by_port_.assign(65536, {});
+  for (auto& [index, list] : ports)
+    for (uint16_t p : list) by_port_[p].push_back(&payloads_[index]);
+}
+
+Result<UdpPayloadTable> UdpPayloadTable::WithNmap(std::string_view text) const {
+  UdpPayloadTable t;
+  std::vector<std::pair<size_t, std::vector<uint16_t>>> ports;
+  // Ours first, each on its ports as before.
+  t.payloads_ = payloads_;
+  for (size_t i = 0; i < payloads_.size(); ++i) {
+    std::vector<uint16_t> mine;
+    for (uint32_t p = 0; p < by_port_.size(); ++p)
+      for (const UdpPayload* q : by_port_[p])
+        if (q == &payloads_[i]) mine.push_back(static_cast<uint16_t>(p));
+    ports.emplace_back(i, std::move(mine));
+  }
+  size_t line_no = 0, pos = 0;
+  bool open = false;  // an entry whose strings may continue on this line
+  while (pos < text.size()) {
+    size_t nl = std::min(text.find('\n', pos), text.size());
+    std::string_view line = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    size_t i = line.find_first_not_of(" \t");
+    if (i == std::string_view::npos || line[i] == '#') continue;
+    auto fail = [&](std::string_view what) {
+      return MakeError(fmt::format("nmap-payloads line {}: {}", line_no, what));
+    };
+    if (line.substr(i).starts_with("udp ") || line.substr(i).starts_with("udp\t")) {
+      i += 4;
+      i = line.find_first_not_of(" \t", i);
+      if (i == std::string_view::npos) return fail("udp needs a port list");
+      size_t e = line.find_first_of(" \t", i);
+      std::string_view spec = line.substr(i, e == std::string_view::npos ? line.size() - i : e - i);
+      auto p = Ports(spec);
+      if (!p) return fail(p.error().message);
+      // Only the ports ours leaves empty-handed.
+      std::vector<uint16_t> free;
+      for (uint16_t port : *p)
+        if (by_port_[port].empty()) free.push_back(port);
+      t.payloads_.push_back({fmt::format("nmap:{}", spec), {}});
+      ports.emplace_back(t.payloads_.size() - 1, std::move(free));
+      open = true;
+      i += spec.size();
+    } else if (!open) {
+      continue;  // a keyword line of an entry (source ...): not used
+    }
+    while (true) {
+      i = line.find_first_not_of(" \t", i);
+      if (i == std::string_view::npos || line[i] == '#') break;
+      if (line[i] != '"') {
+        open = false;  // a keyword (source N) ends the entry's strings
+        break;
+      }
+      auto s = Quoted(line, &i);
+      if (!s) return fail(s.error().message);
+      auto& bytes = t.payloads_.back().bytes;
+      bytes.insert(bytes.end(), s->begin(), s->end());
+      if (bytes.size() > kMaxDatagram) return fail(fmt::format("payload longer than {} bytes", kMaxDatagram));
+    }
+  }
+  t.Index(ports);
+  return t;
+}
+
+const UdpPayloadTable& UdpPayloadTable::BuiltinWithNmap() {
+  static const std::optional<UdpPayloadTable> merged = []() -> std::optional<UdpPayloadTable> {
+    std::ifstream in("/usr/share/nmap/nmap-payloads");
+    if (!in) return std::nullopt;
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto t = Builtin().WithNmap(text);
+    if (!t) return std::nullopt;  // the system's file, not the user's input: no layering then
+    return std::move(*t);
+  }();
+  return merged ? *merged : Builtin();
 }
 
 const std::vector<const UdpPayload*>& UdpPayloadTable::For(uint16_t port) const {

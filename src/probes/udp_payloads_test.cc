@@ -61,3 +61,41 @@ TEST(UdpPayloads, ErrorsNameTheLine) {
 
 }  // namespace
 }  // namespace tj
+
+namespace tj {
+
+// nmap's format, layered under ours: its payloads only where ours has none;
+// strings continued on the next lines, keywords after them ignored.
+TEST(UdpPayloads, NmapPayloadsFillOnlyThePortsOursLeavesEmpty) {
+  auto ours = UdpPayloadTable::Parse("udp dns 53\n  text \"Q\"\n");
+  ASSERT_TRUE(ours) << ours.error().message;
+  const char* nmap =
+      "# GenericLines\n"
+      "udp 7 \"\\x0D\\x0A\\x0D\\x0A\"\n"
+      "# DNS, which ours covers\n"
+      "udp 53,5353\n"
+      "  \"\\x77\\x77\"\n"
+      "  \"ab\"\n"
+      "source 5678\n"
+      "udp 1000-1001 \"x\" source 9\n";
+  auto t = ours->WithNmap(nmap);
+  ASSERT_TRUE(t) << t.error().message;
+  ASSERT_EQ(t->For(53).size(), 1u);
+  EXPECT_EQ(t->For(53)[0]->name, "dns");  // ours kept, nmap's not added
+  ASSERT_EQ(t->For(5353).size(), 1u);
+  EXPECT_EQ(t->For(5353)[0]->bytes, (std::vector<uint8_t>{0x77, 0x77, 'a', 'b'}));
+  ASSERT_EQ(t->For(7).size(), 1u);
+  EXPECT_EQ(t->For(7)[0]->bytes, (std::vector<uint8_t>{'\r', '\n', '\r', '\n'}));
+  EXPECT_EQ(t->For(1001)[0]->bytes, (std::vector<uint8_t>{'x'}));
+  EXPECT_TRUE(t->For(8)[0]->bytes.empty());  // neither has one: the empty datagram
+  EXPECT_FALSE(ours->WithNmap("udp 70000 \"x\"\n"));
+  EXPECT_FALSE(ours->WithNmap("udp 7 \"\\xZZ\"\n"));
+}
+
+// The small services that answer only a datagram with something in it.
+TEST(UdpPayloads, SmallServicesGetAPayload) {
+  const UdpPayloadTable& t = UdpPayloadTable::Builtin();
+  for (uint16_t port : {7, 13, 17, 19, 37}) EXPECT_FALSE(t.For(port)[0]->bytes.empty()) << port;
+}
+
+}  // namespace tj

@@ -47,30 +47,52 @@ class PortProbe {
         soft_match = m;
       }
     }
-    for (const Probe* p : Order(tls)) {
-      if (TimeUp()) break;
-      if (!soft.empty() && !p->tls_handshake && !ProbeCanName(db_, *p, soft)) continue;
+    const std::vector<const Probe*> order = Order(tls);
+    for (size_t i = 0; i < order.size() && !TimeUp();) {
+      const Probe* p = order[i];
+      if (!soft.empty() && !p->tls_handshake && !ProbeCanName(db_, *p, soft)) {
+        ++i;
+        continue;
+      }
       if (p->tls_handshake) {
+        ++i;
         if (tls || banner) continue;
         if (auto m = TryTls(*p); m) return *m;
         continue;
       }
-      auto r = Exchange(*p, tls, milliseconds(p->wait_ms));
-      if (!r) break;
-      ++answered_;
-      Silent(*r);
-      if (auto m = MatchReply(db_, *p, r->bytes); m.matched) {
-        // nmap's database names a TLS reply "ssl" (its SSLSessionReq probe):
-        // the service is inside, so look there.
-        if (m.info.name == "ssl" && !tls && !tls_ok_) {
-          if (auto inner = TryTls(*p); inner) return *inner;
-        }
-        if (!m.soft) return m;
-        if (soft.empty()) {
-          soft = m.info.name;
-          soft_match = m;
+      // The next probes side by side, each on its own connection (plain
+      // TCP only: a TLS handshake each is too dear), judged in order.
+      std::vector<const Probe*> batch;
+      for (; i < order.size() && batch.size() < Batch(tls); ++i) {
+        const Probe* q = order[i];
+        if (q->tls_handshake) break;
+        if (!soft.empty() && !ProbeCanName(db_, *q, soft)) continue;
+        batch.push_back(q);
+      }
+      std::vector<std::optional<Reply>> replies = ExchangeAll(batch, tls);
+      for (size_t k = 0; k < batch.size(); ++k) {
+        const Probe* q = batch[k];
+        std::optional<Reply>& r = replies[k];
+        if (!r) return soft_match;  // the port went away
+        ++answered_;
+        Silent(*r);
+        if (auto m = MatchReply(db_, *q, r->bytes); m.matched) {
+          // nmap's database names a TLS reply "ssl" (its SSLSessionReq probe):
+          // the service is inside, so look there.
+          if (m.info.name == "ssl" && !tls && !tls_ok_) {
+            if (auto inner = TryTls(*q); inner) return *inner;
+          }
+          if (!m.soft) return m;
+          if (soft.empty()) {
+            soft = m.info.name;
+            soft_match = m;
+          }
         }
       }
+      // Every connection closed at once without a byte, three times over:
+      // the service will not say more to the next probe (tcpwrapped, or a
+      // SYN proxy with nothing behind it).
+      if (closed_silent_ >= 3 && wrapped()) break;
     }
     return soft_match;
   }
@@ -126,6 +148,33 @@ class PortProbe {
 
   Clock::time_point Until(milliseconds wait) const { return std::min(deadline_, Clock::now() + wait); }
 
+  // How many probes go at once: the host's connections shared among its
+  // ports still being probed.
+  size_t Batch(bool tls) const {
+    if (tls || !o_.in_progress) return 1;
+    int ports = std::max(1, o_.in_progress->load(std::memory_order_relaxed));
+    return static_cast<size_t>(std::clamp(o_.host_connections / ports, 1, std::max(1, o_.max_batch)));
+  }
+
+  // A probe's wait: its own, shortened to what the path needs.
+  milliseconds Wait(const Probe& p) const {
+    milliseconds path = o_.probe_floor;
+    if (int64_t rtt = rtt_us_.load(); rtt > 0)
+      path = std::max(path, std::chrono::duration_cast<milliseconds>(o_.probe_rtts * std::chrono::microseconds(rtt)));
+    return std::min({milliseconds(p.wait_ms), o_.max_probe_wait, path});
+  }
+
+  // The probes of a batch at once, on threads of their own; replies in order.
+  std::vector<std::optional<Reply>> ExchangeAll(const std::vector<const Probe*>& batch, bool tls) {
+    std::vector<std::optional<Reply>> out(batch.size());
+    std::vector<std::thread> threads;
+    for (size_t k = 1; k < batch.size(); ++k)
+      threads.emplace_back([&, k] { out[k] = Exchange(*batch[k], tls, Wait(*batch[k])); });
+    if (!batch.empty()) out[0] = Exchange(*batch[0], tls, Wait(*batch[0]));
+    for (auto& t : threads) t.join();
+    return out;
+  }
+
   // The banner wait: inside TLS, short when some probe lists the port (the
   // service greets right after the handshake or waits for that probe).
   milliseconds NullWait(bool tls) const {
@@ -143,8 +192,12 @@ class PortProbe {
     if (tls && spare_) return std::move(spare_);
     for (int attempt = 0; attempt < (tls ? 2 : 1) && !TimeUp(); ++attempt) {
       int error = 0;
+      const auto t0 = Clock::now();
       auto c = Conn::Open(addr_, port_, Until(o_.connect_timeout), &error);
-      connect_reset_ |= error == ECONNRESET;
+      if (error == ECONNRESET) connect_reset_ = true;
+      // The first connect times the path for the probes' waits.
+      if (c && rtt_us_.load() == 0)
+        rtt_us_ = std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count());
       if (!c || !tls) return c;
       if (c->StartTls(Until(o_.tls_handshake))) return c;
     }
@@ -208,7 +261,8 @@ class PortProbe {
   bool has_cert_ = false;
   CertInfo cert_;
   int closed_silent_ = 0, reset_silent_ = 0;
-  bool connect_reset_ = false;  // a connect ended in a reset right after the handshake
+  std::atomic<bool> connect_reset_{false};  // a connect ended in a reset right after the handshake
+  std::atomic<int64_t> rtt_us_{0};          // the first connect's time, in microseconds
   bool data_ = false;           // some reply had bytes: a service spoke
   void Silent(const Reply& r) {
     data_ |= !r.bytes.empty();
@@ -229,11 +283,13 @@ DetectOptions DetectOptionsFor(int intensity) {
     o.max_probe_wait = milliseconds(2500);
     o.port_budget = milliseconds(8000);
     o.udp_port_budget = milliseconds(4000);
+    o.probe_floor = milliseconds(600);
   } else if (o.intensity >= 9) {
     o.null_wait = milliseconds(5000);
     o.max_probe_wait = milliseconds(8000);
     o.port_budget = milliseconds(40000);
     o.udp_port_budget = milliseconds(15000);
+    o.probe_floor = o.max_probe_wait;  // every probe its full wait
   }
   return o;
 }
@@ -270,21 +326,113 @@ ServiceInfo DetectPort(const ProbeDb& db, const DetectOptions& o, const Address&
 }
 
 void DetectServices(const ProbeDb& db, const ServiceTable& services, const DetectOptions& o, HostResult* host) {
+  DetectServices(ProbeDbs{&db, nullptr}, services, o, host);
+}
+
+namespace {
+
+// How much a result says: a signature's hard match, then a soft one (or
+// tcpwrapped), then the port table's guess.
+int Strength(const ServiceInfo& s) {
+  if (s.method != "probed") return 0;
+  return s.conf >= 10 ? 2 : 1;
+}
+
+// What the next database may spend on a port: what the first left of the
+// port's budget (--version-timeout bounds both together).
+DetectOptions Remaining(DetectOptions o, Clock::time_point started) {
+  auto spent = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
+  o.port_budget = std::max(o.port_budget - spent, milliseconds(0));
+  o.udp_port_budget = std::max(o.udp_port_budget - spent, milliseconds(0));
+  return o;
+}
+
+bool SameWord(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Ours first, the fallback's answer on top: a hard match for another
+// service wins; for the service ours already named, the fallback adds the
+// product and version ours could not tell (a "product" that only repeats
+// the service's name names no software), and ours keeps what its decoders
+// read.
+ServiceInfo Layer(const ServiceInfo& ours, ServiceInfo more) {
+  if (Strength(more) <= Strength(ours) && !(Strength(more) == 2 && ours.product.empty())) return ours;
+  if (Strength(ours) == 0 || !SameWord(ours.name, more.name)) return more;
+  ServiceInfo out = ours;
+  if (!SameWord(more.product, more.name) && !more.product.empty()) {
+    out.product = more.product;
+    out.version = more.version;
+  }
+  if (out.extrainfo.empty()) out.extrainfo = more.extrainfo;
+  if (out.hostname.empty()) out.hostname = more.hostname;
+  if (out.ostype.empty()) out.ostype = more.ostype;
+  if (out.devicetype.empty()) out.devicetype = more.devicetype;
+  out.conf = std::max(out.conf, more.conf);
+  return out;
+}
+
+ServiceInfo DetectTcp(const ProbeDbs& dbs, const DetectOptions& o, const PortResult& p, std::string_view table) {
+  const auto started = Clock::now();
+  ServiceInfo info = DetectPort(*dbs.first, o, p.addr, p.port, table);
+  // A SYN proxy's reset or a hard match is the answer; the rest is worth
+  // asking the fallback's (many more) probes.
+  if (Strength(info) == 2 || info.reset_before_data || !dbs.fallback) return info;
+  DetectOptions rest = Remaining(o, started);
+  if (rest.port_budget < milliseconds(500)) return info;
+  const ProbeDb* more = dbs.fallback();
+  if (!more || (o.stop && o.stop->load())) return info;
+  ServiceInfo next = DetectPort(*more, rest, p.addr, p.port, table);
+  const bool data = info.data_exchanged || next.data_exchanged;
+  ServiceInfo out = Layer(info, std::move(next));
+  out.data_exchanged = data;
+  return out;
+}
+
+UdpDetect DetectUdp(const ProbeDbs& dbs, const DetectOptions& o, const PortResult& p, std::string_view table) {
+  const auto started = Clock::now();
+  UdpDetect u = DetectUdpPort(*dbs.first, o, p.addr, p.port, table);
+  if (u.refused || Strength(u.info) == 2 || !dbs.fallback) return u;
+  DetectOptions rest = Remaining(o, started);
+  if (rest.udp_port_budget < milliseconds(500)) return u;
+  const ProbeDb* more = dbs.fallback();
+  if (!more || (o.stop && o.stop->load())) return u;
+  UdpDetect next = DetectUdpPort(*more, rest, p.addr, p.port, table);
+  if (next.refused) return next;
+  u.info = Layer(u.info, std::move(next.info));
+  u.answered |= next.answered;
+  return u;
+}
+
+}  // namespace
+
+void DetectServices(const ProbeDbs& dbs, const ServiceTable& services, const DetectOptions& o, HostResult* host) {
   std::vector<PortResult*> todo;
   for (auto& p : host->ports)
     if (p.state == PortState::kOpen || (p.proto == Proto::kUdp && p.state == PortState::kOpenFiltered))
       todo.push_back(&p);
   if (todo.empty()) return;
   std::atomic<size_t> next{0};
+  std::atomic<int> in_progress{0};  // shares the host's connections (DetectOptions::host_connections)
+  DetectOptions po = o;
+  po.in_progress = &in_progress;
   auto work = [&] {
+    const DetectOptions& o = po;
     for (size_t i; (i = next.fetch_add(1)) < todo.size();) {
       PortResult* p = todo[i];
       if (o.stop && o.stop->load()) break;
+      ++in_progress;
+      struct Done {
+        std::atomic<int>& n;
+        ~Done() { --n; }
+      } done{in_progress};
       if (p->proto == Proto::kTcp) {
-        p->service = DetectPort(db, o, p->addr, p->port, services.Name(p->proto, p->port));
+        p->service = DetectTcp(dbs, o, *p, services.Name(p->proto, p->port));
         continue;
       }
-      UdpDetect u = DetectUdpPort(db, o, p->addr, p->port, services.Name(p->proto, p->port));
+      UdpDetect u = DetectUdp(dbs, o, *p, services.Name(p->proto, p->port));
       if (u.refused && !u.answered) continue;  // closed after all: no service to report
       if (u.answered && p->state == PortState::kOpenFiltered) {
         p->state = PortState::kOpen;

@@ -18,6 +18,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <string_view>
 
 #include "core/scan_result.h"
@@ -42,6 +43,17 @@ struct DetectOptions {
                                                   // (open|filtered) port waits out every probe
   size_t max_reply = 32 * 1024;                   // bytes kept of one reply
   int parallelism = 32;                           // ports probed at once
+  // Connections one host gets at once, ports and probes together: a port
+  // nothing identified yet sends its next probes side by side when few
+  // other ports of the host are still being probed (at most max_batch).
+  int host_connections = 24;
+  int max_batch = 6;
+  // A probe's wait follows the path: at most probe_rtts round trips of the
+  // port's first connect, never under probe_floor (a service thinks before
+  // it answers) nor over the probe's own wait. --version-all waits in full.
+  int probe_rtts = 50;
+  std::chrono::milliseconds probe_floor{1000};
+  std::atomic<int>* in_progress = nullptr;        // ports of the host being probed now (DetectServices)
   const std::atomic<bool>* stop = nullptr;        // set on SIGINT: remaining ports are skipped
 };
 
@@ -70,6 +82,15 @@ UdpDetect DetectUdpPort(const ProbeDb& db, const DetectOptions& o, const Address
 // (reason udp-response); one that is refused keeps its state and gets no
 // service.
 void DetectServices(const ProbeDb& db, const ServiceTable& services, const DetectOptions& o, HostResult* host);
+
+// Databases tried in turn on a port: the first (ours), then, for what it
+// did not identify, the fallback (nmap's, loaded on first use; null: none).
+// Thread-safety: fallback may be called from several threads at once.
+struct ProbeDbs {
+  const ProbeDb* first = nullptr;
+  std::function<const ProbeDb*()> fallback;
+};
+void DetectServices(const ProbeDbs& dbs, const ServiceTable& services, const DetectOptions& o, HostResult* host);
 // After -sV: a port open only by an unverified SYN-ACK (syn-ack-unverified)
 // whose service answered is confirmed (syn-ack); one whose every connection
 // was reset before a byte is closed (syn-proxy-reset). DetectServices calls it.

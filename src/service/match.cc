@@ -31,10 +31,28 @@ void Trim(std::string* s) {
 
 }  // namespace
 
+// Whether the reply only repeats what was sent (at least its first few
+// bytes, or all of a shorter reply): an echo service (RFC 862), or a relay
+// that reflects input, never the service the probe was written for.
+bool IsEcho(std::string_view payload, std::string_view reply) {
+  if (payload.size() < 4 || reply.size() < 4) return false;
+  size_t n = std::min(payload.size(), reply.size());
+  return reply.substr(0, n) == payload.substr(0, n);
+}
+
 MatchResult MatchReply(const ProbeDb& db, const Probe& probe, std::string_view reply) {
   MatchResult soft;
   MatchResult hard;
   if (reply.empty()) return hard;
+  if (IsEcho(probe.payload, reply)) {
+    // A reply that repeats the probe is an echo, never a match for the
+    // service the probe asks after (an echoed SMB request is not SMB).
+    hard.matched = true;
+    hard.info.name = "echo";
+    hard.info.method = "probed";
+    hard.info.conf = 10;
+    return hard;
+  }
   std::vector<std::string> groups;
   ForEachSource(db, probe, true, [&](const Probe& p) {
     for (const auto& sig : p.sigs) {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "core/scan_result.h"
@@ -17,17 +18,26 @@ namespace tj {
 
 class ServiceScan {
  public:
-  // enabled false: Run does nothing. db_path empty: the built-in database.
+  // enabled false: Run does nothing. db_path: empty, our built-in database
+  // and then nmap's (when installed) for what ours did not identify; "ours"
+  // ours alone; "nmap" nmap's alone; else that file alone.
+  // port_budget: --version-timeout (0: the intensity's default).
   static Result<std::shared_ptr<ServiceScan>> Make(bool enabled, int intensity, const std::string& db_path,
-                                                   const std::atomic<bool>* stop);
+                                                   const std::atomic<bool>* stop,
+                                                   std::chrono::microseconds port_budget = {});
   // Fills the service of every open TCP port and open or open|filtered UDP port of host.
   void Run(const ServiceTable& services, HostResult* host) const;
 
  private:
   bool enabled_ = false;
   DetectOptions opts_;
+  const ProbeDb* Fallback() const;
+
   std::shared_ptr<const ProbeDb> owned_;  // a database loaded from a file
   const ProbeDb* db_ = nullptr;
+  std::string nmap_path_;                 // the fallback's file; empty: none
+  mutable std::once_flag fallback_once_;
+  mutable std::shared_ptr<const ProbeDb> fallback_;
 };
 
 }  // namespace tj
