@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <optional>
 
@@ -57,6 +58,24 @@ Result<std::string> Quoted(std::string_view line, size_t* pos) {
   if (i >= line.size()) return MakeError("unterminated string");
   *pos = i + 1;
   return out;
+}
+
+// Calls fn(line number, line, index of its first non-blank) for each line
+// that is neither blank nor a comment (a trailing \r removed); stops at the
+// first error fn returns.
+Status ForEachLine(std::string_view text, const std::function<Status(size_t, std::string_view, size_t)>& fn) {
+  size_t line_no = 0, pos = 0;
+  while (pos < text.size()) {
+    size_t nl = std::min(text.find('\n', pos), text.size());
+    std::string_view line = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    size_t first = line.find_first_not_of(" \t");
+    if (first == std::string_view::npos || line[first] == '#') continue;
+    if (Status s = fn(line_no, line, first); !s.ok()) return s;
+  }
+  return Status::Ok();
 }
 
 // Parses "53", "137,5353", "1-3" into the ports it names.
@@ -131,15 +150,7 @@ Status Directives(std::string_view line, std::vector<uint8_t>* out) {
 Result<UdpPayloadTable> UdpPayloadTable::Parse(std::string_view text) {
   UdpPayloadTable t;
   std::vector<std::pair<size_t, std::vector<uint16_t>>> ports;  // payload index -> its ports
-  size_t line_no = 0, pos = 0;
-  while (pos < text.size()) {
-    size_t nl = std::min(text.find('\n', pos), text.size());
-    std::string_view line = text.substr(pos, nl - pos);
-    pos = nl + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    size_t first = line.find_first_not_of(" \t");
-    if (first == std::string_view::npos || line[first] == '#') continue;
+  Status st = ForEachLine(text, [&](size_t line_no, std::string_view line, size_t first) -> Status {
     auto fail = [&](std::string_view what) { return MakeError(fmt::format("line {}: {}", line_no, what)); };
     if (first == 0) {  // a new entry: udp NAME PORTS
       if (!line.starts_with("udp ")) return fail("an entry starts with \"udp NAME PORTS\"");
@@ -154,11 +165,13 @@ Result<UdpPayloadTable> UdpPayloadTable::Parse(std::string_view text) {
       if (!p) return fail(p.error().message);
       t.payloads_.push_back({std::string(name), {}});
       ports.emplace_back(t.payloads_.size() - 1, std::move(*p));
-      continue;
+      return Status::Ok();
     }
     if (t.payloads_.empty()) return fail("payload bytes before the first \"udp NAME PORTS\"");
     if (Status s = Directives(line.substr(first), &t.payloads_.back().bytes); !s.ok()) return fail(s.message());
-  }
+    return Status::Ok();
+  });
+  if (!st.ok()) return MakeError(st.message());
   t.Index(ports);
   return t;
 }
@@ -181,16 +194,8 @@ Result<UdpPayloadTable> UdpPayloadTable::WithNmap(std::string_view text) const {
         if (q == &payloads_[i]) mine.push_back(static_cast<uint16_t>(p));
     ports.emplace_back(i, std::move(mine));
   }
-  size_t line_no = 0, pos = 0;
   bool open = false;  // an entry whose strings may continue on this line
-  while (pos < text.size()) {
-    size_t nl = std::min(text.find('\n', pos), text.size());
-    std::string_view line = text.substr(pos, nl - pos);
-    pos = nl + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    size_t i = line.find_first_not_of(" \t");
-    if (i == std::string_view::npos || line[i] == '#') continue;
+  Status st = ForEachLine(text, [&](size_t line_no, std::string_view line, size_t i) -> Status {
     auto fail = [&](std::string_view what) {
       return MakeError(fmt::format("nmap-payloads line {}: {}", line_no, what));
     };
@@ -211,7 +216,7 @@ Result<UdpPayloadTable> UdpPayloadTable::WithNmap(std::string_view text) const {
       open = true;
       i += spec.size();
     } else if (!open) {
-      continue;  // a keyword line of an entry (source ...): not used
+      return Status::Ok();  // a keyword line of an entry (source ...): not used
     }
     while (true) {
       i = line.find_first_not_of(" \t", i);
@@ -226,7 +231,9 @@ Result<UdpPayloadTable> UdpPayloadTable::WithNmap(std::string_view text) const {
       bytes.insert(bytes.end(), s->begin(), s->end());
       if (bytes.size() > kMaxDatagram) return fail(fmt::format("payload longer than {} bytes", kMaxDatagram));
     }
-  }
+    return Status::Ok();
+  });
+  if (!st.ok()) return MakeError(st.message());
   t.Index(ports);
   return t;
 }
