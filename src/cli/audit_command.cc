@@ -12,6 +12,7 @@
 #include "audit/format.h"
 #include "audit/scan_plan.h"
 #include "cli/command_table.h"
+#include "cli/errors.h"
 #include "cli/scan_options.h"
 #include "net/privileges.h"
 #include "net/resolve.h"
@@ -36,11 +37,6 @@ struct AuditOptions {
 };
 
 using SV = std::string_view;
-
-int Fail(const std::string& msg) {
-  fmt::print(stderr, "tojimari audit: {}\n", msg);
-  return 2;
-}
 
 using P = Param<AuditOptions>;
 using O = AuditOptions;
@@ -96,7 +92,7 @@ Status CheckScanOptions(const AuditOptions& o, ScanOptions* scan) {
 int ScanForPolicy(Policy* policy, const AuditOptions& o, const ScanOptions& scan, const CommandContext& ctx,
                   ScanRecord* record) {
   auto plan = PlanScan(policy, scan.family, ResolveHost);
-  if (!plan) return Fail(plan.error().message);
+  if (!plan) return Fail("audit", plan.error().message);
   // UDP needs raw sockets; without them the TCP part still runs, and the
   // policy's UDP ports are reported as not scanned.
   bool udp = !plan->udp.empty() && HaveRawPrivileges();
@@ -119,17 +115,17 @@ std::vector<ParamDoc> AuditParamDocs() { return ParamDocs(std::span<const P>(kAu
 int RunAudit(const std::vector<std::string>& args, const CommandContext& ctx) {
   AuditOptions o;
   if (Status s = ParseOwnParams(std::span<const P>(kAuditTable), ScanParams(), args, &o, &o.scan); !s)
-    return Fail(s.message());
+    return Fail("audit", s.message());
   if (o.help) return fmt::print("{}", HelpOf("audit")), 0;
-  if (o.policy.empty()) return Fail("give the policy: --policy FILE (see examples/policy.toml)");
+  if (o.policy.empty()) return Fail("audit", "give the policy: --policy FILE (see examples/policy.toml)");
   auto format = FindAuditFormat(o.format);
-  if (!format) return Fail(format.error().message);
+  if (!format) return Fail("audit", format.error().message);
   ScanOptions scan;
-  if (Status s = CheckScanOptions(o, &scan); !s) return Fail(s.message());
+  if (Status s = CheckScanOptions(o, &scan); !s) return Fail("audit", s.message());
   if (!o.from.empty() && !o.scan.empty())
-    return Fail(fmt::format("--from audits a saved scan; scan options (\"{}\") do not apply", o.scan[0]));
+    return Fail("audit", fmt::format("--from audits a saved scan; scan options (\"{}\") do not apply", o.scan[0]));
   auto policy = ReadPolicyFile(o.policy);
-  if (!policy) return Fail(policy.error().message);
+  if (!policy) return Fail("audit", policy.error().message);
 
   // Opened before the scan: a raw scan started as root ends running as
   // nobody (README, Privileges), who may not create files where root may.
@@ -137,21 +133,21 @@ int RunAudit(const std::vector<std::string>& args, const CommandContext& ctx) {
   // renamed into place.
   OutputMode mode = o.from.empty() ? OutputMode::kStream : OutputMode::kReplaceWhenDone;
   auto out = OutputFile::Open(o.out, mode);
-  if (!out) return Fail(out.error().message);
+  if (!out) return Fail("audit", out.error().message);
 
   // The history, opened before the scan for the same reasons: a bad
   // database fails before any packet, and root may be gone afterwards.
   std::unique_ptr<Store> store;
   if (!o.no_store) {
     auto opened = Store::Open(o.db.empty() ? DefaultDbUrl() : o.db, OpenOptions{});
-    if (!opened) return Fail(opened.error().message);
+    if (!opened) return Fail("audit", opened.error().message);
     store = std::move(*opened);
   }
 
   ScanRecord record;
   if (!o.from.empty()) {
     auto read = ReadScanFile(o.from);
-    if (!read) return Fail(read.error().message);
+    if (!read) return Fail("audit", read.error().message);
     record = std::move(*read);
   } else if (int rc = ScanForPolicy(&*policy, o, scan, ctx, &record); rc != 0) {
     return rc;
@@ -161,8 +157,8 @@ int RunAudit(const std::vector<std::string>& args, const CommandContext& ctx) {
   AuditRenderOptions ropts;
   ropts.version = std::string(kVersion);
   ropts.color = o.format == "text" && o.out == "-" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-  if (Status s = WriteText(out->get(), format->render(report, ropts), "audit report"); !s) return Fail(s.message());
-  if (Status s = out->Commit(); !s) return Fail(s.message());
+  if (Status s = WriteText(out->get(), format->render(report, ropts), "audit report"); !s) return Fail("audit", s.message());
+  if (Status s = out->Commit(); !s) return Fail("audit", s.message());
   if (store) {  // the scan and its findings in one transaction
     AuditSummary sum;
     sum.policy_path = o.policy;
@@ -171,7 +167,7 @@ int RunAudit(const std::vector<std::string>& args, const CommandContext& ctx) {
     for (Severity sev : {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow, Severity::kInfo})
       sum.by_severity[std::string(SeverityName(sev))] = static_cast<int64_t>(report.Count(sev));
     auto id = store->SaveAuditedScan(record, sum);
-    if (!id) return Fail(id.error().message);
+    if (!id) return Fail("audit", id.error().message);
     if (o.out != "-" || !isatty(STDOUT_FILENO)) fmt::print(stderr, "Stored as audit {} in {}\n", *id, store->name());
   }
   return AuditExitCode(report);

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "cli/command_table.h"
+#include "cli/errors.h"
 #include "cli/params.h"
 #include "core/duration.h"
 #include "core/services.h"
@@ -119,7 +120,7 @@ std::vector<ParamDoc> CheckParamDocs() { return ParamDocs(std::span<const P>(kCh
 int RunCheck(const std::vector<std::string>& args, const CommandContext& ctx) {
   CheckOptions o;
   if (Status s = ParseParams(std::span<const P>(kCheckTable), args, &o, &o.items); !s.ok()) {
-    fmt::print(stderr, "tojimari check: {}\n", s.message());
+    Fail("check", s.message());
     return 2;
   }
   if (o.help) {
@@ -134,25 +135,46 @@ int RunCheck(const std::vector<std::string>& args, const CommandContext& ctx) {
   for (const auto& item : o.items) {
     auto e = ParseEndpoint(item, o.family);
     if (!e) {
-      fmt::print(stderr, "tojimari check: {}\n", e.error().message);
+      Fail("check", e.error().message);
       return 2;
     }
     eps.push_back(*e);
   }
   auto deadline = std::chrono::steady_clock::now() + o.wait;
   auto pause = std::chrono::milliseconds(100);
-  std::vector<PortResult> res;
+  auto stopped = [&] { return ctx.stop && ctx.stop->load(); };
+  std::vector<PortResult> res;  // the last round that ran to its end
   bool all_open = false;
   for (;;) {
-    res = Probe(eps, o, ctx.stop);
+    std::vector<PortResult> round = Probe(eps, o, ctx.stop);
+    // A round cut short by SIGINT holds no answer for the ports it had not
+    // decided: only whole rounds are reported.
+    if (stopped()) break;
+    res = std::move(round);
     all_open = std::all_of(res.begin(), res.end(), [](const PortResult& r) { return r.state == PortState::kOpen; });
     auto now = std::chrono::steady_clock::now();
     if (all_open || now >= deadline) break;
-    if (ctx.stop && ctx.stop->load()) break;
     // Sleep at most until the deadline, then check once more: a port that
-    // opens in the last moment of the wait still counts.
-    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(pause, deadline - now));
+    // opens in the last moment of the wait still counts. A signal ends the
+    // sleep at once.
+    auto until = now + std::min<std::chrono::steady_clock::duration>(pause, deadline - now);
+    while (!stopped() && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (stopped()) break;
     pause = std::min<std::chrono::milliseconds>(pause * 2, std::chrono::milliseconds(1000));
+  }
+  if (stopped()) {
+    // What was seen before the interrupt, or that nothing was.
+    for (size_t i = 0; i < eps.size(); ++i) {
+      if (res.empty()) {
+        fmt::print("{} interrupted\n", eps[i].text);
+        continue;
+      }
+      double ms = std::chrono::duration<double, std::milli>(res[i].rtt).count();
+      fmt::print("{} {} {} {:.2f} ms\n", eps[i].text, StateName(res[i].state), ReasonName(res[i].reason), ms);
+    }
+    fmt::print(stderr, "tojimari check: interrupted{}\n", res.empty() ? " before any answer" : "");
+    return 130;
   }
   for (size_t i = 0; i < eps.size(); ++i) {
     const PortResult& r = res[i];

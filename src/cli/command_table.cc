@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/errors.h"
 #include "cli/scan_options.h"
 #include "cli/watch_scan.h"
 #include "core/spellcheck.h"
@@ -99,9 +100,8 @@ int Help(const std::vector<std::string>& args, const CommandContext&) {
   for (const Command& cmd : kCommands)
     if (!cmd.hidden() && cmd.name != args[0]) names.push_back(cmd.name);
   std::string hint = SpellCheck(args[0], names);
-  fmt::print(stderr, "tojimari: no help for \"{}\"{}\n", args[0],
-             hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint));
-  return 2;
+  return Fail("help", fmt::format("no help for \"{}\"{}", args[0],
+                                  hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
 }
 
 // Wraps a paragraph at `width` columns.

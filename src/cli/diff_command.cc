@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command_table.h"
+#include "cli/errors.h"
 #include "cli/params.h"
 #include "history/diff.h"
 #include "history/diff_report.h"
@@ -94,11 +95,6 @@ Result<Side> Load(const std::string& arg, LazyStore* lazy) {
   return LoadId(*store, *id);
 }
 
-int Fail(const std::string& msg) {
-  fmt::print(stderr, "tojimari diff: {}\n", msg);
-  return 2;
-}
-
 Status WriteJsonFile(const std::string& path, const std::string& text) {
   auto out = OpenOutput(path);
   if (!out) return out.error();
@@ -112,27 +108,27 @@ std::vector<ParamDoc> DiffParamDocs() { return ParamDocs(std::span<const P>(kDif
 
 int RunDiff(const std::vector<std::string>& args, const CommandContext&) {
   DiffOptions o;
-  if (Status s = ParseParams(std::span<const P>(kDiffTable), args, &o, &o.sides); !s.ok()) return Fail(s.message());
+  if (Status s = ParseParams(std::span<const P>(kDiffTable), args, &o, &o.sides); !s.ok()) return Fail("diff", s.message());
   if (o.help) return fmt::print("{}", HelpOf("diff")), 0;
-  if (o.sides.empty() || o.sides.size() > 2) return Fail("give one or two scans (see tojimari help diff)");
-  if (o.json && o.json_out == "-") return Fail("--json and -oJ - both write JSON to stdout: give one");
+  if (o.sides.empty() || o.sides.size() > 2) return Fail("diff", "give one or two scans (see tojimari help diff)");
+  if (o.json && o.json_out == "-") return Fail("diff", "--json and -oJ - both write JSON to stdout: give one");
   LazyStore lazy(o.db.empty() ? DefaultDbUrl() : o.db);
   Result<Side> before = MakeError(""), after = MakeError("");
   if (o.sides.size() == 2) {
     before = Load(o.sides[0], &lazy);
-    if (!before) return Fail(before.error().message);
+    if (!before) return Fail("diff", before.error().message);
     after = Load(o.sides[1], &lazy);
   } else {
-    if (!IsRef(o.sides[0])) return Fail(fmt::format("\"{}\" is a file: give the scan to compare it with", o.sides[0]));
+    if (!IsRef(o.sides[0])) return Fail("diff", fmt::format("\"{}\" is a file: give the scan to compare it with", o.sides[0]));
     after = Load(o.sides[0], &lazy);
-    if (!after) return Fail(after.error().message);
+    if (!after) return Fail("diff", after.error().message);
     auto store = lazy.Get();
     auto prev = (*store)->Previous(*after->side.id);
-    if (!prev) return Fail(prev.error().message);
+    if (!prev) return Fail("diff", prev.error().message);
     before = LoadId(*store, *prev);
   }
-  if (!before) return Fail(before.error().message);
-  if (!after) return Fail(after.error().message);
+  if (!before) return Fail("diff", before.error().message);
+  if (!after) return Fail("diff", after.error().message);
   before->side.scan = &before->scan;
   after->side.scan = &after->scan;
 
@@ -141,10 +137,10 @@ int RunDiff(const std::vector<std::string>& args, const CommandContext&) {
   if (o.json || !o.json_out.empty())
     json = DiffJson(d, before->side, after->side).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   if (!o.json_out.empty())
-    if (Status s = WriteJsonFile(o.json_out, json); !s.ok()) return Fail(s.message());
+    if (Status s = WriteJsonFile(o.json_out, json); !s.ok()) return Fail("diff", s.message());
   if (o.json_out != "-") {
     std::string text = o.json ? json : DiffText(d, before->side, after->side);
-    if (Status s = WriteText(stdout, text, o.json ? "JSON" : "diff"); !s.ok()) return Fail(s.message());
+    if (Status s = WriteText(stdout, text, o.json ? "JSON" : "diff"); !s.ok()) return Fail("diff", s.message());
   }
   return d.empty() ? 0 : 1;
 }

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command_table.h"
+#include "cli/errors.h"
 #include "cli/params.h"
 #include "history/store.h"
 #include "report/report_text.h"
@@ -91,18 +92,18 @@ std::vector<ParamDoc> HistoryParamDocs() { return ParamDocs(std::span<const P>(k
 int RunHistory(const std::vector<std::string>& args, const CommandContext&) {
   HistoryOptions o;
   if (Status s = ParseParams(std::span<const P>(kHistoryTable), args, &o, &o.extra); !s.ok()) {
-    fmt::print(stderr, "tojimari history: {}\n", s.message());
+    Fail("history", s.message());
     return 2;
   }
   if (o.help) return fmt::print("{}", HelpOf("history")), 0;
   if (!o.extra.empty()) {
-    fmt::print(stderr, "tojimari history: unexpected \"{}\" (see tojimari help history)\n", o.extra[0]);
+    Fail("history", fmt::format("unexpected \"{}\" (see tojimari help history)", o.extra[0]));
     return 2;
   }
   auto store = Store::Open(o.db.empty() ? DefaultDbUrl() : o.db, OpenOptions{.create = false});
-  if (!store) return fmt::print(stderr, "tojimari: {}\n", store.error().message), 2;
+  if (!store) return Fail("history", store.error().message);
   auto scans = (*store)->ListScans(ListFilter{.limit = o.limit, .kind = o.kind});
-  if (!scans) return fmt::print(stderr, "tojimari: {}\n", scans.error().message), 2;
+  if (!scans) return Fail("history", scans.error().message);
   if (o.json) fmt::print("{}\n", Json(*scans).dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   else if (scans->empty()) fmt::print("No scans stored yet in {}.\n", (*store)->name());
   else fmt::print("{}", Table(*scans));

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli/command_table.h"
+#include "cli/errors.h"
 #include "core/spellcheck.h"
 #include "net/privileges.h"
 
@@ -54,8 +55,7 @@ int main(int argc, char** argv) {
   if (first == "--help" || first == "-h") return fmt::print("{}", tj::MainHelp()), 0;
   std::string hint;
   if (LooksLikeCommandTypo(first, &hint)) {
-    fmt::print(stderr, "tojimari: unknown command \"{}\" (did you mean \"{}\"?)\n", first, hint);
-    return 2;
+    return tj::Fail("", fmt::format("unknown command \"{}\" (did you mean \"{}\"?)", first, hint));
   }
   tj::ExecPrivilegedCopy(argv);
   return tj::RunScan(args, ctx);

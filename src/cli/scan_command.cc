@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "cli/command_table.h"
+#include "cli/errors.h"
 #include "cli/commands.h"
 #include "cli/scan_options.h"
 #include "core/port_spec.h"
@@ -191,11 +192,6 @@ Status OpenWriters(const ScanOptions& o, const ServiceTable& services, const Mov
   return Status::Ok();
 }
 
-int Fail(const std::string& msg) {
-  fmt::print(stderr, "tojimari: {}\n", msg);
-  return 2;
-}
-
 }  // namespace
 
 namespace {
@@ -203,7 +199,7 @@ namespace {
 int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, const ResumeState* resume,
              ScanHooks hooks) {
   ScanOptions o;
-  if (Status s = ParseParams(ScanParams(), args, &o, &o.targets); !s.ok()) return Fail(s.message());
+  if (Status s = ParseParams(ScanParams(), args, &o, &o.targets); !s.ok()) return Fail("", s.message());
   if (o.help) {
     fmt::print("{}", HelpOf("scan"));
     return 0;
@@ -214,14 +210,14 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   }
   const ServiceTable& services = ServiceTable::Builtin();
   if (o.ping_scan && (!o.ports.empty() || o.top_ports))
-    return Fail("-sn scans no ports: leave out -p, --top-ports and -F");
+    return Fail("", "-sn scans no ports: leave out -p, --top-ports and -F");
   auto ports = o.ping_scan ? Result<ScanPorts>(ScanPorts{}) : BuildPorts(o, services);
-  if (!ports) return Fail(ports.error().message);
+  if (!ports) return Fail("", ports.error().message);
   TargetList targets;
-  if (Status s = BuildTargets(o, &targets); !s.ok()) return Fail(s.message());
+  if (Status s = BuildTargets(o, &targets); !s.ok()) return Fail("", s.message());
   auto detect = ServiceScan::Make(o.version_detect, o.version_intensity, o.service_db, ctx.stop,
                                   o.version_timeout.value_or(Duration(0)));  // -sV
-  if (!detect) return Fail(detect.error().message);
+  if (!detect) return Fail("", detect.error().message);
   // --store: the history is opened now, before the scan, so an unusable
   // database fails at once, and while still privileged (a raw scan drops
   // root before it ends, and root's history may be root's alone).
@@ -229,7 +225,7 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   ScanRecord stored;
   if (o.store) {
     auto s = Store::Open(o.db.empty() ? DefaultDbUrl() : o.db, OpenOptions{});
-    if (!s) return Fail(s.error().message);
+    if (!s) return Fail("", s.error().message);
     store = std::move(*s);
     if (!hooks.record) hooks.record = &stored;
   }
@@ -238,7 +234,7 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   std::unique_ptr<RenameHelper> helper;
   Fanout out;
   std::vector<RenameHelper::Pair> renames;
-  if (Status s = OpenWriters(o, services, &mover, &renames, hooks, &out); !s.ok()) return Fail(s.message());
+  if (Status s = OpenWriters(o, services, &mover, &renames, hooks, &out); !s.ok()) return Fail("", s.message());
   // Prepared now, while the directory is surely writable; used only if the
   // scan is interrupted, removed otherwise.
   std::optional<OutputFile> resume_out;
@@ -256,7 +252,7 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   if (resume) renames.push_back({o.resume_file, ""});  // consumed at the end: removable
   if (geteuid() == 0 && !renames.empty()) {
     auto h = RenameHelper::Start(renames);
-    if (!h) return Fail(h.error().message);
+    if (!h) return Fail("", h.error().message);
     helper = std::move(*h);
     mover.mover = helper.get();
   }
@@ -265,7 +261,7 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   std::vector<std::string> notices;
   auto engine = ChooseEngine(o, targets, timing, ctx.stop, &out.progress.probes, &notices);
   for (const auto& n : notices) fmt::print(stderr, "{}\n", n);
-  if (!engine) return Fail(engine.error().message);
+  if (!engine) return Fail("", engine.error().message);
 
   ScanInfo info;
   info.version = std::string(kVersion);
@@ -339,28 +335,28 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   }
   for (auto& w : out.writers) out.Note(w->End(sum));
   if (totals && o.verbose > 0 && engine->stats) fmt::print(stderr, "{}\n", engine->stats());  // none: -sn unprivileged
-  if (!totals) return Fail(totals.error().message);
+  if (!totals) return Fail("", totals.error().message);
   // What was gathered is stored even when interrupted (marked so).
   if (store) {
     auto id = store->SaveScan(*hooks.record, "scan");
-    if (!id) return Fail(id.error().message);
+    if (!id) return Fail("", id.error().message);
     if (!hooks.quiet) fmt::print(stderr, "Stored as scan {} in {}.\n", *id, store->name());
   }
   if (sum.interrupted && !hooks.resumable) {
-    if (!out.first_error.ok()) return Fail(out.first_error.message());
+    if (!out.first_error.ok()) return Fail("", out.first_error.message());
     return 130;
   }
   if (sum.interrupted) {
     // Hosts the interrupted run had not reached keep their carried ports.
     for (auto& [addr, h] : carried.partial) reported.push_back(h);
     ResumeState state{args, totals->resume_index, std::move(reported)};
-    if (!resume_out) return Fail(fmt::format("interrupted; no resume file: \"{}\" could not be written", o.resume_file));
-    if (Status s = WriteResumeFile(*resume_out, state); !s.ok()) return Fail(s.message());
+    if (!resume_out) return Fail("", fmt::format("interrupted; no resume file: \"{}\" could not be written", o.resume_file));
+    if (Status s = WriteResumeFile(*resume_out, state); !s.ok()) return Fail("", s.message());
     fmt::print(stderr, "Interrupted: `tojimari resume {}` finishes the scan.\n", o.resume_file);
-    if (!out.first_error.ok()) return Fail(out.first_error.message());
+    if (!out.first_error.ok()) return Fail("", out.first_error.message());
     return 130;
   }
-  if (!out.first_error.ok()) return Fail(out.first_error.message());
+  if (!out.first_error.ok()) return Fail("", out.first_error.message());
   if (resume) {  // consumed
     if (mover.mover) mover.mover->Remove(o.resume_file);
     else std::remove(o.resume_file.c_str());
@@ -384,7 +380,7 @@ int RunResume(const std::vector<std::string>& args, const CommandContext& ctx) {
     return 2;
   }
   auto state = ReadResumeFile(args[0]);
-  if (!state) return Fail(state.error().message);
+  if (!state) return Fail("", state.error().message);
   // The saved arguments name the resume file too; keep the one given here.
   std::vector<std::string> scan_args = state->args;
   scan_args.push_back("--resume-file");

@@ -11,6 +11,7 @@
 #include "discovery/host_discovery.h"
 #include "engine/raw_engine.h"
 #include "engine/udp_engine.h"
+#include "core/utf8.h"
 #include "net/privileges.h"
 #include "net/route.h"
 
@@ -232,7 +233,7 @@ Result<ChosenEngine> ChoosePortEngine(const ScanOptions& o, const TargetList& ta
     ro.sources = *sources;
     ro.defeat_rst_limit = o.defeat_rst_limit;
     // As nmap says "Increasing send delay", at once and once per event.
-    ro.notice = [](const std::string& line) { fmt::print(stderr, "Note: {}\n", line); };
+    ro.notice = [](const std::string& line) { fmt::print(stderr, "Note: {}\n", Printable(line)); };
     if (!o.shard.empty()) {
       auto shard = ParseShard(o.shard, o.seed);
       if (!shard) return shard.error();

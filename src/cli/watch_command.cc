@@ -12,6 +12,7 @@
 #include <algorithm>
 
 #include "cli/command_table.h"
+#include "cli/errors.h"
 #include "cli/scan_options.h"
 #include "cli/watch_audit.h"
 #include "core/duration.h"
@@ -39,11 +40,6 @@ struct WatchOptions {
   bool help = false;
   std::vector<std::string> scan;      // everything else: scan options (and, without a policy, targets)
 };
-
-int Fail(const std::string& msg) {
-  fmt::print(stderr, "tojimari watch: {}\n", msg);
-  return 2;
-}
 
 using P = Param<WatchOptions>;
 using O = WatchOptions;
@@ -127,7 +123,7 @@ int Loop(const WatchOptions& o, Duration every, Watcher* watcher, const CommandC
   RunEvery(every, *ctx.stop, [&] {
     auto r = watcher->Cycle();
     if (!r) {
-      fmt::print(stderr, "tojimari watch: {}\n", r.error().message);
+      Fail("watch", r.error().message);
       code = 2;
       return !o.once;
     }
@@ -149,30 +145,30 @@ std::vector<ParamDoc> WatchParamDocs() { return ParamDocs(std::span<const P>(kWa
 int RunWatch(const std::vector<std::string>& args, const CommandContext& ctx) {
   WatchOptions o;
   if (Status s = ParseOwnParams(std::span<const P>(kWatchTable), ScanParams(), args, &o, &o.scan); !s)
-    return Fail(s.message());
+    return Fail("watch", s.message());
   if (o.help) return fmt::print("{}", HelpOf("watch")), 0;
-  if (o.every.empty() && !o.once) return Fail("give the interval: --every DURATION (e.g. 10m), or --once");
+  if (o.every.empty() && !o.once) return Fail("watch", "give the interval: --every DURATION (e.g. 10m), or --once");
   Duration every{0};
   if (!o.every.empty()) {
     auto d = ParseDuration(o.every);
-    if (!d) return Fail("--every: " + d.error().message);
-    if (*d < std::chrono::seconds(1)) return Fail(fmt::format("--every {}: at least 1s", o.every));
+    if (!d) return Fail("watch", "--every: " + d.error().message);
+    if (*d < std::chrono::seconds(1)) return Fail("watch", fmt::format("--every {}: at least 1s", o.every));
     every = *d;
   }
-  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return Fail("libcurl could not start");
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return Fail("watch", "libcurl could not start");
   std::vector<std::unique_ptr<AlertSink>> sinks;
-  if (Status s = MakeSinks(o, &sinks); !s) return Fail(s.message());
+  if (Status s = MakeSinks(o, &sinks); !s) return Fail("watch", s.message());
   const CommandContext scan_ctx{ScanArgsLine(args), ctx.stop};
   WatchSourceInfo info;
   auto source = MakeWatchSource(o.policy, o.scan, scan_ctx, &info);
-  if (!source) return Fail(source.error().message);
+  if (!source) return Fail("watch", source.error().message);
   auto log = OpenRunLog(o, info, scan_ctx.argv_line);
-  if (!log) return Fail(log.error().message);
+  if (!log) return Fail("watch", log.error().message);
   Metrics metrics;
   std::unique_ptr<MetricsServer> server;
   if (!o.metrics.empty()) {
     auto s = MetricsServer::Start(o.metrics, [&metrics] { return metrics.Text(); });
-    if (!s) return Fail(s.error().message);
+    if (!s) return Fail("watch", s.error().message);
     server = std::move(*s);
   }
   Watcher watcher(std::move(*source), log->get(), &sinks, &metrics, info.label);

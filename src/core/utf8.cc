@@ -30,4 +30,27 @@ int FirstInvalidUtf8Line(std::string_view s) {
   return 0;
 }
 
+std::string Printable(std::string_view s) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    size_t len = Utf8Length(s, i);
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    // C1 controls (U+0080-U+009F, CSI among them) are valid UTF-8 but
+    // terminals obey them too.
+    const bool c1 = len == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0;
+    if ((len > 1 && !c1) || (len == 1 && c >= 0x20 && c != 0x7f)) {
+      out.append(s.substr(i, len));
+      i += len;
+      continue;
+    }
+    out += "\\x";
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+    ++i;
+  }
+  return out;
+}
+
 }  // namespace tj

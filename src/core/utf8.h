@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace tj {
@@ -14,5 +15,11 @@ size_t Utf8Length(std::string_view s, size_t i);
 // The 1-based line of the first byte that is not part of valid UTF-8, or 0
 // when all of s is valid.
 int FirstInvalidUtf8Line(std::string_view s);
+
+// s for a terminal: control characters (ESC, BEL, newlines...) and bytes
+// that are not valid UTF-8 shown as \x1b, so a hostile name, banner or
+// argument cannot move the cursor, retitle the window or fake a line.
+// Valid UTF-8 (Japanese host names) passes unchanged.
+std::string Printable(std::string_view s);
 
 }  // namespace tj

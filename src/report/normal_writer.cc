@@ -67,7 +67,9 @@ std::string UpperMac(const MacAddr& m) {
 }
 
 Status NormalWriter::Host(const HostResult& h) {
-  std::string name = h.name.empty() ? h.addr.ToString() : fmt::format("{} ({})", h.name, h.addr.ToString());
+  // A PTR name is the network's to choose: shown printable, never raw.
+  std::string name =
+      h.name.empty() ? h.addr.ToString() : fmt::format("{} ({})", LineSafe(h.name), h.addr.ToString());
   std::string text = fmt::format("tojimari scan report for {}\n", name);
   if (h.status == HostStatus::kTimedOut) {
     text += "Skipping host due to host timeout\n\n";
@@ -137,12 +139,12 @@ std::string NormalWriter::Table(const std::vector<const PortResult*>& rows) cons
     std::string svc(services_.Name(p->proto, p->port));
     if (!p->service->method.empty()) {
       versions = true;
-      svc = ServiceCell(*p->service);
+      svc = LineSafe(ServiceCell(*p->service));  // from a banner: the server's to choose
     }
     std::string reason(ReasonName(p->reason));
     if (p->reason_ttl) reason += fmt::format(" ttl {}", p->reason_ttl);
     cells.push_back({fmt::format("{}/{}", p->port, ProtoName(p->proto)), std::string(StateName(p->state)),
-                     svc.empty() ? "unknown" : svc, reason, VersionCell(*p->service)});
+                     svc.empty() ? "unknown" : svc, reason, LineSafe(VersionCell(*p->service))});
   }
   std::vector<size_t> cols = {0, 1, 2};
   // An unverified or undecided port's reason is part of its state.

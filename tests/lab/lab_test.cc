@@ -159,6 +159,21 @@ TEST_F(LabTest, CheckWaitsForAListenerToAppear) {
   EXPECT_TRUE(std::regex_search(r.err, timeout_word)) << "stderr: " << r.err;
 }
 
+// Ctrl-C during `check --wait` on a closed port: what was seen (closed),
+// exit 130, never a made-up "filtered" nor "timed out" (issue 22, row 4).
+TEST_F(LabTest, InterruptedCheckReportsWhatItSaw) {
+  const std::string closed = "198.18.0.2:" + std::to_string(lab_->spare().lo + 3);
+  RunResult r = lab_->RunInScanner(
+      {"timeout", "--preserve-status", "-s", "INT", "1.5", ScannerBin(), "check", "--wait", "1000h", closed},
+      seconds(60));
+  ASSERT_FALSE(r.timed_out) << "the first SIGINT did not end it";
+  EXPECT_EQ(r.exit_code, 130) << r.out << r.err;
+  EXPECT_NE(LineWith(r.out, closed).find("closed conn-refused"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("filtered"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err.find("timed out"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
+}
+
 struct BadInput {
   std::vector<std::string> args;
   std::string names;  // the part of the input the message must quote
