@@ -36,6 +36,9 @@ struct Param {
   std::string_view section;  // help section heading
   std::string_view help;
   Status (*apply)(Opts& opts, std::string_view value);
+  // May be given more than once (-iL a -iL b); any other option with a
+  // value given twice is refused rather than the first value silently dropped.
+  bool repeats = false;
 };
 
 // One word of the command line matched against a table: the row it names
@@ -105,9 +108,22 @@ Status UnknownParam(std::span<const Param<Opts>> table, std::string_view word) {
 
 // Parses args into opts; words that are not options go to *positional.
 // "--" ends option parsing.
+// Refuses a second value for an option that takes one value (-p 80 -p 81:
+// which one was meant?); a flag given twice says the same thing twice.
+// `seen` collects the rows used so far.
+template <typename Opts>
+Status Once(const Param<Opts>* p, std::string_view word, std::vector<const Param<Opts>*>* seen) {
+  if (p->repeats || p->arg == ArgKind::kFlag) return Status::Ok();
+  for (const Param<Opts>* q : *seen)
+    if (q == p) return MakeError(fmt::format("option \"{}\" is given twice (give it once)", word));
+  seen->push_back(p);
+  return Status::Ok();
+}
+
 template <typename Opts>
 Status ParseParams(std::span<const Param<Opts>> table, const std::vector<std::string>& args, Opts* opts,
                    std::vector<std::string>* positional) {
+  std::vector<const Param<Opts>*> seen;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--") {
@@ -120,6 +136,7 @@ Status ParseParams(std::span<const Param<Opts>> table, const std::vector<std::st
     }
     auto m = MatchParam(table, a);
     if (!m.param) return UnknownParam(table, m.word);
+    if (Status s = Once(m.param, m.word, &seen); !s.ok()) return s;
     if (Status s = ApplyParam(m, args, &i, opts); !s.ok()) return s;
   }
   return Status::Ok();
@@ -133,6 +150,7 @@ Status ParseParams(std::span<const Param<Opts>> table, const std::vector<std::st
 template <typename Opts, typename Other>
 Status ParseOwnParams(std::span<const Param<Opts>> own, std::span<const Param<Other>> other,
                       const std::vector<std::string>& args, Opts* opts, std::vector<std::string>* rest) {
+  std::vector<const Param<Opts>*> seen;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view a = args[i];
     std::string_view word = a.substr(0, a.starts_with("--") ? a.find('=') : std::string_view::npos);
@@ -143,6 +161,7 @@ Status ParseOwnParams(std::span<const Param<Opts>> own, std::span<const Param<Ot
       m.word = word;
       m.has_value = word.size() < a.size();
       if (m.has_value) m.value = a.substr(word.size() + 1);
+      if (Status s = Once(m.param, word, &seen); !s.ok()) return s;
       if (Status s = ApplyParam(m, args, &i, opts); !s.ok()) return s;
       continue;
     }

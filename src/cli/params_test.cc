@@ -78,3 +78,27 @@ TEST(ScanParams, HelpListsEveryDocumentedOption) {
 }
 
 }  // namespace tj
+
+namespace tj {
+
+// Issue 22 row 11: options that nmap users mistype, each refused in one
+// line instead of silently taking the last or the default.
+TEST(ScanParams, ContradictionsAndRepeatsAreRefused) {
+  auto err = [](std::vector<std::string> args) {
+    ScanOptions o;
+    Status s = ParseParams(ScanParams(), args, &o, &o.targets);
+    if (s.ok()) s = CheckScanOptions(o);
+    return s.ok() ? std::string("accepted") : s.message();
+  };
+  EXPECT_NE(err({"-p", ""}).find("empty port list"), std::string::npos);
+  EXPECT_EQ(err({"--min-rate", "100", "--max-rate", "10"}), "--min-rate 100 is above --max-rate 10");
+  EXPECT_NE(err({"-sT", "-sS"}).find("two TCP scan techniques"), std::string::npos);
+  EXPECT_NE(err({"-F", "--top-ports", "5"}).find("give one"), std::string::npos);
+  EXPECT_EQ(err({"-p", "80", "-p", "81"}), "option \"-p\" is given twice (give it once)");
+  EXPECT_EQ(err({"-oX", "a", "-oX", "b"}), "option \"-oX\" is given twice (give it once)");
+  EXPECT_NE(err({"-4", "-6"}).find("contradict"), std::string::npos);
+  // What may repeat does.
+  EXPECT_EQ(err({"-v", "-v", "-iL", "a", "-iL", "b", "--exclude", "x", "--exclude", "y", "-sS", "-sS"}), "accepted");
+}
+
+}  // namespace tj

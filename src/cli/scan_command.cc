@@ -49,6 +49,8 @@ Status BuildTargets(const ScanOptions& o, TargetList* list) {
     auto lit = Address::Parse(t.substr(0, t.find('/')));
     if (o.family == FamilyChoice::kV6 && lit && lit->is_v4())
       return MakeError(fmt::format("target \"{}\" is an IPv4 address, but -6 asks for IPv6", t));
+    if (o.family_given && o.family == FamilyChoice::kV4 && lit && !lit->is_v4())
+      return MakeError(fmt::format("target \"{}\" is an IPv6 address, but -4 asks for IPv4", t));
     if (Status s = list->Add(t, o.family, resolve); !s.ok()) return s;
   }
   for (const auto& f : o.target_files)
@@ -200,6 +202,7 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
              ScanHooks hooks) {
   ScanOptions o;
   if (Status s = ParseParams(ScanParams(), args, &o, &o.targets); !s.ok()) return Fail("", s.message());
+  if (Status s = CheckScanOptions(o); !s.ok()) return Fail("", s.message());
   if (o.help) {
     fmt::print("{}", HelpOf("scan"));
     return 0;

@@ -43,6 +43,7 @@ struct ScanOptions {
   bool show_reason = false;                // --reason
   int verbose = 0;                         // -v, -vv
   FamilyChoice family = FamilyChoice::kV4; // -6 for IPv6 names and scanning
+  bool family_given = false;               // -4 or -6 was given (an IPv6 literal with -4 is a mistake)
   int timing_level = 3;                    // -T0..-T5
   std::optional<int> max_retries;          // --max-retries
   std::optional<Duration> host_timeout;    // --host-timeout
@@ -70,5 +71,9 @@ struct ScanOptions {
 };
 
 std::span<const Param<ScanOptions>> ScanParams();
+// Options that parse one by one but contradict each other (--min-rate over
+// --max-rate...): the first contradiction, named; nmap's behaviour where
+// nmap accepts a combination.
+Status CheckScanOptions(const ScanOptions& o);
 
 }  // namespace tj

@@ -49,6 +49,14 @@ Status SetPingPorts(std::optional<std::vector<uint16_t>>* into, SV v) {
   return Status::Ok();
 }
 
+// One TCP technique per scan: a second is a mistake nmap reports too.
+Status SetTechnique(O* o, SV t) {
+  if (!o->technique.empty() && o->technique != t)
+    return MakeError(fmt::format("{} and {} are two TCP scan techniques: choose one", o->technique, t));
+  o->technique = t;
+  return Status::Ok();
+}
+
 constexpr SV kPorts = "Ports";
 constexpr SV kTargets = "Targets";
 constexpr SV kTech = "Scan techniques and discovery";
@@ -60,42 +68,62 @@ constexpr SV kHistory = "History";
 constexpr P kTable[] = {
     {"-p", ArgKind::kAttached, "PORTS", kPorts,
      "ports: 22; 1-1000; - (all); 1000-; T:80,U:53; ssh,http*",
-     [](O& o, SV v) { o.ports = v; return Status::Ok(); }},
+     [](O& o, SV v) {
+       // An empty list (an unset shell variable) is not "the default ports".
+       if (v.empty()) return Status(MakeError("an empty port list (give ports, e.g. -p 22,80, or leave out -p)"));
+       o.ports = v;
+       return Status::Ok();
+     }},
     {"--top-ports", ArgKind::kValue, "N", kPorts, "the N ports most often found open",
      [](O& o, SV v) {
        auto n = Number<int>(v, 1, 65535);
        if (!n) return Status(n.error());
+       if (o.top_ports) return Status(MakeError("-F and --top-ports both choose how many ports: give one"));
        o.top_ports = *n;
        return Status::Ok();
      }},
     {"-F", ArgKind::kFlag, "", kPorts, "fast: the top 100 ports",
-     [](O& o, SV) { o.top_ports = 100; return Status::Ok(); }},
+     [](O& o, SV) {
+       if (o.top_ports) return Status(MakeError("-F and --top-ports both choose how many ports: give one"));
+       o.top_ports = 100;
+       return Status::Ok();
+     }},
     {"-iL", ArgKind::kValue, "FILE", kTargets, "read targets from FILE (- for stdin)",
-     [](O& o, SV v) { o.target_files.emplace_back(v); return Status::Ok(); }},
+     [](O& o, SV v) { o.target_files.emplace_back(v); return Status::Ok(); }, true},
     {"--exclude", ArgKind::kValue, "LIST", kTargets, "leave out these targets (comma-separated)",
-     [](O& o, SV v) { AddList(&o.excludes, v); return Status::Ok(); }},
+     [](O& o, SV v) { AddList(&o.excludes, v); return Status::Ok(); }, true},
     {"--exclude-file", ArgKind::kValue, "FILE", kTargets, "leave out the targets listed in FILE",
-     [](O& o, SV v) { o.exclude_files.emplace_back(v); return Status::Ok(); }},
+     [](O& o, SV v) { o.exclude_files.emplace_back(v); return Status::Ok(); }, true},
     {"-6", ArgKind::kFlag, "", kTargets, "IPv6: host names resolve to their IPv6 addresses",
-     [](O& o, SV) { o.family = FamilyChoice::kV6; return Status::Ok(); }},
+     [](O& o, SV) {
+       if (o.family_given && o.family != FamilyChoice::kV6) return Status(MakeError("-4 and -6 contradict each other"));
+       o.family = FamilyChoice::kV6;
+       o.family_given = true;
+       return Status::Ok();
+     }},
     {"-4", ArgKind::kFlag, "", kTargets, "IPv4 (the default for host names)",
-     [](O& o, SV) { o.family = FamilyChoice::kV4; return Status::Ok(); }},
+     [](O& o, SV) {
+       if (o.family_given && o.family != FamilyChoice::kV4) return Status(MakeError("-4 and -6 contradict each other"));
+       o.family = FamilyChoice::kV4;
+       o.family_given = true;
+       return Status::Ok();
+     }},
     {"-n", ArgKind::kFlag, "", kTargets, "never do reverse DNS lookups",
      [](O& o, SV) { o.no_dns = true; return Status::Ok(); }},
     {"-sT", ArgKind::kFlag, "", kTech, "TCP connect scan (no privileges needed)",
-     [](O& o, SV) { o.technique = "-sT"; return Status::Ok(); }},
+     [](O& o, SV) { return SetTechnique(&o, "-sT"); }},
     {"-sS", ArgKind::kFlag, "", kTech, "TCP SYN scan (the default with CAP_NET_RAW)",
-     [](O& o, SV) { o.technique = "-sS"; return Status::Ok(); }},
+     [](O& o, SV) { return SetTechnique(&o, "-sS"); }},
     {"-sF", ArgKind::kFlag, "", kTech, "TCP FIN scan",
-     [](O& o, SV) { o.technique = "-sF"; return Status::Ok(); }},
+     [](O& o, SV) { return SetTechnique(&o, "-sF"); }},
     {"-sN", ArgKind::kFlag, "", kTech, "TCP NULL scan",
-     [](O& o, SV) { o.technique = "-sN"; return Status::Ok(); }},
+     [](O& o, SV) { return SetTechnique(&o, "-sN"); }},
     {"-sX", ArgKind::kFlag, "", kTech, "TCP Xmas scan",
-     [](O& o, SV) { o.technique = "-sX"; return Status::Ok(); }},
+     [](O& o, SV) { return SetTechnique(&o, "-sX"); }},
     {"-sA", ArgKind::kFlag, "", kTech, "TCP ACK scan: which ports a firewall filters",
-     [](O& o, SV) { o.technique = "-sA"; return Status::Ok(); }},
+     [](O& o, SV) { return SetTechnique(&o, "-sA"); }},
     {"-sW", ArgKind::kFlag, "", kTech, "TCP Window scan",
-     [](O& o, SV) { o.technique = "-sW"; return Status::Ok(); }},
+     [](O& o, SV) { return SetTechnique(&o, "-sW"); }},
     {"-sU", ArgKind::kFlag, "", kTech,
      "UDP scan with protocol payloads (needs CAP_NET_RAW); combine with a TCP scan: -sS -sU",
      [](O& o, SV) { o.udp_scan = true; return Status::Ok(); }},
@@ -107,7 +135,7 @@ constexpr P kTable[] = {
      [](O& o, SV) { o.defeat_rst_limit = true; return Status::Ok(); }},
     {"-S", ArgKind::kValue, "ADDRS", kTech,
      "source addresses of this machine: 198.18.0.10 or a list/range (198.18.0.10-17); UDP uses them all",
-     [](O& o, SV v) { AddList(&o.sources, v); return Status::Ok(); }},
+     [](O& o, SV v) { AddList(&o.sources, v); return Status::Ok(); }, true},
     {"-Pn", ArgKind::kFlag, "", kTech, "skip host discovery: treat every host as up",
      [](O& o, SV) { o.skip_discovery = true; return Status::Ok(); }},
     {"-sn", ArgKind::kFlag, "", kTech, "host discovery only: list the hosts that are up, scan no ports",
@@ -211,9 +239,9 @@ constexpr P kTable[] = {
     {"--reason", ArgKind::kFlag, "", kOutput, "show why each port has its state",
      [](O& o, SV) { o.show_reason = true; return Status::Ok(); }},
     {"-v", ArgKind::kFlag, "", kOutput, "more detail (-vv for even more)",
-     [](O& o, SV) { ++o.verbose; return Status::Ok(); }},
+     [](O& o, SV) { ++o.verbose; return Status::Ok(); }, true},
     {"-vv", ArgKind::kFlag, "", kOutput, "",
-     [](O& o, SV) { o.verbose += 2; return Status::Ok(); }},
+     [](O& o, SV) { o.verbose += 2; return Status::Ok(); }, true},
     {"-oN", ArgKind::kValue, "FILE", kOutput, "also write the normal report to FILE",
      [](O& o, SV v) { o.normal_out = v; return Status::Ok(); }},
     {"--ndjson", ArgKind::kValue, "FILE", kOutput, "one JSON object per port, as found (- for stdout)",
@@ -252,5 +280,13 @@ constexpr P kTable[] = {
 }  // namespace
 
 std::span<const Param<ScanOptions>> ScanParams() { return kTable; }
+
+Status CheckScanOptions(const ScanOptions& o) {
+  if (o.min_rate > 0 && o.max_rate > 0 && o.min_rate > o.max_rate)
+    return MakeError(fmt::format("--min-rate {} is above --max-rate {}", o.min_rate, o.max_rate));
+  if (o.min_rtt_timeout && o.max_rtt_timeout && *o.min_rtt_timeout > *o.max_rtt_timeout)
+    return MakeError("--min-rtt-timeout is above --max-rtt-timeout");
+  return Status::Ok();
+}
 
 }  // namespace tj

@@ -56,11 +56,11 @@ constexpr P kWatchTable[] = {
      "~/.local/share/tojimari/history.db)",
      [](O& o, SV v) { o.db = v; return Status::Ok(); }},
     {"--webhook", ArgKind::kValue, "URL", "Alerts", "POST each alert as JSON (Slack-compatible \"text\"); repeatable",
-     [](O& o, SV v) { o.webhooks.emplace_back(v); return Status::Ok(); }},
+     [](O& o, SV v) { o.webhooks.emplace_back(v); return Status::Ok(); }, true},
     {"--exec", ArgKind::kValue, "CMD", "Alerts",
      "run CMD with /bin/sh -c, the alert JSON on stdin, TOJIMARI_CHANGES, TOJIMARI_FINDINGS_NEW, "
      "TOJIMARI_FINDINGS_CLEARED in the environment; repeatable",
-     [](O& o, SV v) { o.execs.emplace_back(v); return Status::Ok(); }},
+     [](O& o, SV v) { o.execs.emplace_back(v); return Status::Ok(); }, true},
     {"--syslog", ArgKind::kFlag, "", "Alerts", "log each alert to syslog (facility daemon)",
      [](O& o, SV) { o.syslog = true; return Status::Ok(); }},
     {"--metrics", ArgKind::kValue, "ADDR:PORT", "Watch",
