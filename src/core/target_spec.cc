@@ -1,5 +1,8 @@
 #include "core/target_spec.h"
 
+#include "core/input_file.h"
+#include "core/utf8.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -260,26 +263,21 @@ Status TargetList::AddExclude(std::string_view text, FamilyChoice family, const 
 
 Status TargetList::AddFile(const std::string& path, FamilyChoice family, const Resolver& resolve,
                            bool exclude) {
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  if (path != "-") {
-    file.open(path);
-    if (!file) return MakeError(fmt::format("cannot read target file \"{}\": {}", path, std::strerror(errno)));
-    in = &file;
-  }
+  // Bounded (core/input_file.h): -iL /dev/zero or a 1 GB line fails in
+  // one line; a target entry is a word, so 4 KB lines are plenty.
+  auto in = LineReader::Open(path);
+  if (!in) return MakeError(fmt::format("{} file: {}", exclude ? "exclude" : "target", in.error().message));
   std::string line;
-  int lineno = 0;
-  while (std::getline(*in, line)) {
-    ++lineno;
+  while (in->Next(&line)) {
     if (size_t hash = line.find('#'); hash != std::string::npos) line.resize(hash);
     std::istringstream words(line);
     std::string word;
     while (words >> word) {
       Status s = exclude ? AddExclude(word, family, resolve) : Add(word, family, resolve);
-      if (!s.ok()) return MakeError(fmt::format("{}:{}: {}", path, lineno, s.message()));
+      if (!s.ok()) return MakeError(fmt::format("{}:{}: {}", Printable(path), in->line_no(), s.message()));
     }
   }
-  return Status::Ok();
+  return in->status();
 }
 
 size_t TargetList::RangeOf(uint64_t index, uint64_t* offset) const {

@@ -4,6 +4,8 @@
 // "FILE:LINE: what is wrong".
 #include "policy/policy_file.h"
 
+#include "core/input_file.h"
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -316,16 +318,10 @@ Result<Policy> ParsePolicy(std::string_view text, const std::string& path) {
 }
 
 Result<Policy> ReadPolicyFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError(fmt::format("cannot read policy file \"{}\": {}", path, std::strerror(errno)));
-  std::string text;
-  char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<size_t>(in.gcount()));
-    if (text.size() > kMaxPolicyBytes)
-      return MakeError(fmt::format("{}: a policy file is at most {} bytes", path, kMaxPolicyBytes));
-  }
-  return ParsePolicy(text, path);
+  // A directory or /dev/zero fails here, with the file's name (core/input_file.h).
+  auto text = ReadBoundedFile(path, kMaxPolicyBytes, "policy file");
+  if (!text) return text.error();
+  return ParsePolicy(*text, path);
 }
 
 }  // namespace tj

@@ -8,6 +8,8 @@
 
 #include "service/probe_db.h"
 
+#include "core/input_file.h"
+
 namespace tj {
 namespace embedded {
 extern const std::string_view service_probes;
@@ -28,11 +30,10 @@ const ProbeDb& BuiltinProbeDb() {
 }
 
 Result<ProbeDb> LoadProbeDbFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError(fmt::format("cannot read service database \"{}\"", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
+  // nmap's own file is 2.5 MB; a bound keeps --service-db /dev/zero harmless.
+  auto read = ReadBoundedFile(path, 32ull << 20, "service database");
+  if (!read) return read.error();
+  std::string text = std::move(*read);
   // nmap's file starts its probes with "Probe TCP ..."; ours with "probe NAME tcp".
   bool nmap = text.starts_with("Probe ") || text.find("\nProbe ") != std::string::npos;
   return nmap ? ParseNmapProbeDb(text, path) : ParseProbeDb(text, path);
