@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <sstream>
+#include <vector>
 
 #include "core/utf8.h"
 
@@ -58,9 +59,9 @@ Status CheckNesting(std::string_view t, const std::string& path) {
 // The picture numbers the lines it shows (" 5 | expires = ..."); the line
 // shown above the last caret is where the error is, which is more exact
 // than the exception's own location for some errors (a bad date).
-std::string TomlMessage(const std::string& what, int* line_no) {
+std::string TomlMessage(const std::string& what, int* line_no, std::string* shown_text) {
   std::istringstream in(what);
-  std::string first, line, note;
+  std::string first, line, note, shown_line;
   std::getline(in, first);
   int shown = 0;
   while (std::getline(in, line)) {
@@ -68,13 +69,17 @@ std::string TomlMessage(const std::string& what, int* line_no) {
     if (caret != std::string::npos) {
       note = line.substr(caret + 4);
       if (line_no && shown > 0) *line_no = shown;
+      if (shown_text) *shown_text = shown_line;
       continue;
     }
     size_t bar = line.find(" | ");
     if (bar != std::string::npos) {
       int n = 0;
       auto [ptr, ec] = std::from_chars(line.data() + line.find_first_not_of(' '), line.data() + bar, n);
-      if (ec == std::errc() && ptr == line.data() + bar) shown = n;
+      if (ec == std::errc() && ptr == line.data() + bar) {
+        shown = n;
+        shown_line = line.substr(bar + 3);
+      }
     }
   }
   if (first.starts_with("[error] ")) first.erase(0, 8);
@@ -86,6 +91,25 @@ std::string TomlMessage(const std::string& what, int* line_no) {
   if (!note.empty() && note.back() == '.') note.pop_back();
   if (!note.empty() && note != first) first += fmt::format(" ({})", note);
   return first;
+}
+
+// toml11 re-reads the time of a date-time on its own and then numbers the
+// lines of that piece ("1 | 2026-06-30T25:00:00"): when the line it names
+// does not hold the text it shows, the first line that does is the one.
+int LineOf(std::string_view text, int line, const std::string& shown) {
+  if (shown.empty()) return line;
+  std::vector<std::string_view> lines;
+  for (size_t pos = 0; pos <= text.size();) {
+    size_t nl = std::min(text.find('\n', pos), text.size());
+    lines.push_back(text.substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+  auto holds = [&](int n) { return n >= 1 && n <= static_cast<int>(lines.size()) &&
+                                   lines[n - 1].find(shown) != std::string_view::npos; };
+  if (holds(line)) return line;
+  for (int n = 1; n <= static_cast<int>(lines.size()); ++n)
+    if (holds(n)) return n;
+  return line;
 }
 
 Result<toml::value> ParseToml(std::string_view text, const std::string& name) {
@@ -100,7 +124,9 @@ Result<toml::value> ParseToml(std::string_view text, const std::string& name) {
     return toml::parse(in, name);
   } catch (const toml::syntax_error& e) {
     int line = static_cast<int>(e.location().line());
-    std::string msg = TomlMessage(e.what(), &line);
+    std::string shown;
+    std::string msg = TomlMessage(e.what(), &line, &shown);
+    line = LineOf(text, line, shown);
     return MakeError(fmt::format("{}:{}: {}", name, line, msg));
   } catch (const std::exception& e) {
     return MakeError(fmt::format("{}: {}", name, TomlMessage(e.what())));

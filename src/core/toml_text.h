@@ -22,6 +22,7 @@ Result<toml::value> ParseToml(std::string_view text, const std::string& name);
 
 // The words of a toml11 exception message (`what`), on one line. When the
 // message pictures the input, *line_no (if given) becomes the line it marks.
-std::string TomlMessage(const std::string& what, int* line_no = nullptr);
+// shown_text, if given, gets the text of the line the message points at.
+std::string TomlMessage(const std::string& what, int* line_no = nullptr, std::string* shown_text = nullptr);
 
 }  // namespace tj

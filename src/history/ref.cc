@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <chrono>
 #include <ctime>
 
 #include "core/duration.h"
@@ -58,6 +59,12 @@ Result<HistoryRef> ParseTime(std::string_view s) {
   bool utc = Expect(s, &pos, 'Z');
   if (pos != s.size()) return bad();
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return bad();
+  // A day the month does not have (2026-02-30) is a typo, not a time to
+  // roll over into March.
+  const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)),
+                                        std::chrono::day(static_cast<unsigned>(d))};
+  if (!ymd.ok())
+    return MakeError(fmt::format("\"{}\": {:04}-{:02} has no day {}", s, y, mo, d));
   tm.tm_year = y - 1900;
   tm.tm_mon = mo - 1;
   tm.tm_mday = d;

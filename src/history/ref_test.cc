@@ -71,3 +71,15 @@ TEST(HistoryRef, RejectsWhatIsNotOne) {
 
 }  // namespace
 }  // namespace tj
+
+namespace tj {
+
+TEST(HistoryRef, ADayTheMonthDoesNotHaveIsRefused) {
+  auto r = ParseHistoryRef("2026-02-30");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "\"2026-02-30\": 2026-02 has no day 30");
+  EXPECT_TRUE(ParseHistoryRef("2028-02-29"));  // a leap year
+  EXPECT_FALSE(ParseHistoryRef("2026-04-31T10:00"));
+}
+
+}  // namespace tj

@@ -220,3 +220,17 @@ TEST(PolicyFile, DeepNestingIsRefusedNotACrash) {
 
 }  // namespace
 }  // namespace tj
+
+namespace tj {
+
+// Issue 22 row 12: toml11 numbers the lines of a date-time's time part on
+// its own ("line 1"); the error names the policy's real line.
+TEST(PolicyFile, ABadTimeInADateTimeNamesItsOwnLine) {
+  auto p = ParsePolicy("name = \"x\"\nscope = [\"198.18.0.0/15\"]\n\n[[exceptions]]\nhost = \"198.18.0.2\"\n"
+                       "port = \"80/tcp\"\nowner = \"me\"\nreason = \"r\"\nexpires = 2026-06-30T25:00:00\n",
+                       "p.toml");
+  ASSERT_FALSE(p);
+  EXPECT_TRUE(p.error().message.starts_with("p.toml:9: invalid time")) << p.error().message;
+}
+
+}  // namespace tj
