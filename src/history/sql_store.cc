@@ -1,6 +1,8 @@
 // Store over a SqlDb: the same statements for SQLite and PostgreSQL.
 #include <fmt/format.h>
+#include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <charconv>
 #include <cstdlib>
@@ -176,8 +178,13 @@ Status MakeDirs(const std::string& dir) {
 std::string DefaultDbUrl() {
   const char* xdg = getenv("XDG_DATA_HOME");
   if (xdg && *xdg == '/') return std::string(xdg) + "/tojimari/history.db";
+  // Never the current directory: without HOME, the user's home from the
+  // password database; without that, no default (Open says so).
   const char* home = getenv("HOME");
-  return std::string(home && *home ? home : ".") + "/.local/share/tojimari/history.db";
+  std::string dir = home && *home == '/' ? home : "";
+  if (dir.empty())
+    if (const passwd* pw = getpwuid(geteuid()); pw && pw->pw_dir && pw->pw_dir[0] == '/') dir = pw->pw_dir;
+  return dir.empty() ? "" : dir + "/.local/share/tojimari/history.db";
 }
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& url, const OpenOptions& opts) {
@@ -195,7 +202,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& url, const OpenOpt
           fmt::format("history database \"{}\": unknown kind (use a file path, sqlite:PATH or "
                       "postgresql://...)",
                       url.substr(0, s + 3)));
-    if (path.empty()) return MakeError("history database: empty path");
+    if (path.empty())
+      return MakeError(url.empty() ? "no place for the history: HOME is not set and this user has no home "
+                                     "directory; give --db PATH"
+                                   : "history database: empty path");
     if (opts.create && url == DefaultDbUrl()) {
       if (Status s = MakeDirs(path.substr(0, path.rfind('/'))); !s.ok()) return Error{s.message()};
     }

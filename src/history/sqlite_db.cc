@@ -103,14 +103,20 @@ Result<std::unique_ptr<SqlDb>> OpenSqlite(const std::string& path, bool create) 
   struct stat st {};
   if (!create && stat(path.c_str(), &st) != 0)
     return MakeError(fmt::format("no history database at \"{}\" (scans are stored with --store)", path));
-  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+  // lstat: a link planted where the history goes is not followed.
+  if (lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
     return MakeError(fmt::format("history database \"{}\": not a regular file", path));
   // Scan results are nobody else's business: a new history is the user's alone
   // (SQLite gives its -wal and -shm files the same mode).
   if (create) {
-    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd >= 0) close(fd);
   }
+  // One that another user made (in a shared directory, before us) could be
+  // read or changed by them: refused, never written into.
+  if (lstat(path.c_str(), &st) == 0 && st.st_uid != geteuid())
+    return MakeError(fmt::format("history database \"{}\" belongs to another user (uid {}): refusing to use it",
+                                 path, st.st_uid));
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);

@@ -1,6 +1,8 @@
 #include "report/safe_file.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -48,11 +50,50 @@ void SyncDir(const std::string& path) {
   close(fd);
 }
 
+// A symbolic link another user put in a shared directory (sticky and
+// writable by all, like /tmp) is not followed: writing through it would
+// replace whatever that user pointed it at with our report. The rule is the
+// kernel's fs.protected_symlinks, kept here for machines that turn it off:
+// the link must be ours or the directory owner's.
+Status CheckLink(const std::string& path) {
+  struct stat lst {}, dst {};
+  if (lstat(path.c_str(), &lst) != 0 || !S_ISLNK(lst.st_mode)) return Status::Ok();
+  if (stat(DirOf(path).c_str(), &dst) != 0) return Status::Ok();
+  const bool shared = (dst.st_mode & S_ISVTX) && (dst.st_mode & S_IWOTH);
+  if (!shared || lst.st_uid == geteuid() || lst.st_uid == dst.st_uid) return Status::Ok();
+  return MakeError(fmt::format("output file \"{}\" is a symbolic link that another user (uid {}) made in a shared "
+                               "directory: refusing to write through it",
+                               path, lst.st_uid));
+}
+
+// Temporary files a killed run left beside the target ("report.xml.tmp-a1b2c3"):
+// each is locked while its run writes it, so one whose lock can be taken
+// belongs to no live run and goes. Only ours, only regular files.
+void RemoveStaleTemps(const std::string& target) {
+  const std::string dir = DirOf(target);
+  const std::string prefix = target.substr(target.rfind('/') + 1) + ".tmp-";
+  DIR* d = opendir(dir.c_str());
+  if (!d) return;
+  while (dirent* e = readdir(d)) {
+    std::string_view name = e->d_name;
+    if (!name.starts_with(prefix) || name.size() != prefix.size() + 6) continue;
+    std::string path = dir + "/" + std::string(name);
+    int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) continue;
+    struct stat st {};
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() && flock(fd, LOCK_EX | LOCK_NB) == 0)
+      unlink(path.c_str());
+    close(fd);
+  }
+  closedir(d);
+}
+
 }  // namespace
 
 Result<OutputFile> OutputFile::Open(const std::string& path, OutputMode mode, const MoverSlot* slot) {
   if (path == "-") return OutputFile(stdout);
   if (path.empty()) return MakeError("an output file name is empty");
+  if (Status s = CheckLink(path); !s.ok()) return Error{s.message()};
   struct stat st {};
   const bool exists = stat(path.c_str(), &st) == 0;  // follows a symbolic link
   if (mode == OutputMode::kStream || (exists && !S_ISREG(st.st_mode))) {
@@ -83,6 +124,7 @@ Result<OutputFile> OutputFile::Open(const std::string& path, OutputMode mode, co
 
 Result<OutputFile> OutputFile::OpenTemp(const std::string& path, const std::string& target,
                                         std::optional<mode_t> keep_mode) {
+  RemoveStaleTemps(target);
   for (int attempt = 0; attempt < 100; ++attempt) {
     std::string temp = fmt::format("{}.tmp-{}", target, RandomSuffix());
     int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, keep_mode.value_or(0666));
@@ -90,6 +132,8 @@ Result<OutputFile> OutputFile::OpenTemp(const std::string& path, const std::stri
       if (errno == EEXIST) continue;
       return CannotWrite(path, errno);
     }
+    // Held until the file is closed: tells a later run this one is alive.
+    flock(fd, LOCK_EX | LOCK_NB);
     // The replacement keeps the old file's mode, which the umask must not narrow.
     if (keep_mode) fchmod(fd, *keep_mode);
     FILE* f = fdopen(fd, "w");

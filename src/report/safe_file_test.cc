@@ -173,3 +173,57 @@ TEST_F(SafeFileTest, DashIsStdout) {
 
 }  // namespace
 }  // namespace tj
+
+#include <sys/file.h>
+
+#include <filesystem>
+
+namespace tj {
+
+// Issue 22 row 10: a run killed while writing leaves "X.tmp-abcdef"; the
+// next run that writes X removes it, but never one a live run holds.
+TEST(SafeFile, TheNextRunRemovesTheTempFilesOfAKilledOne) {
+  char dir[] = "/tmp/tj-safe-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string target = std::string(dir) + "/k.xml";
+  const std::string stale = target + ".tmp-dead01", live = target + ".tmp-live01";
+  std::ofstream(stale) << "<partial";
+  int held = open((std::ofstream(live) << "x", live).c_str(), O_RDONLY);
+  ASSERT_GE(held, 0);
+  ASSERT_EQ(flock(held, LOCK_EX), 0);  // a run still writing it
+  auto out = OutputFile::Open(target, OutputMode::kReplaceWhenDone);
+  ASSERT_TRUE(out) << out.error().message;
+  ASSERT_GE(fputs("<done/>", out->get()), 0);
+  ASSERT_TRUE(out->Commit().ok());
+  EXPECT_NE(access(stale.c_str(), F_OK), 0) << "the killed run's temp file is still there";
+  EXPECT_EQ(access(live.c_str(), F_OK), 0) << "a live run's temp file was removed";
+  close(held);
+  std::filesystem::remove_all(dir);
+}
+
+// Issue 22 row 5: in a shared directory (sticky, writable by all), a link
+// another user planted where root's report goes is refused.
+TEST(SafeFile, ALinkAnotherUserPlantedInASharedDirectoryIsNotFollowed) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to make a link owned by another user";
+  char dir[] = "/tmp/tj-shared-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  ASSERT_EQ(chmod(dir, 01777), 0);
+  const std::string victim = std::string(dir) + "-victim";
+  std::ofstream(victim) << "root's own file";
+  const std::string link = std::string(dir) + "/report.xml";
+  ASSERT_EQ(symlink(victim.c_str(), link.c_str()), 0);
+  ASSERT_EQ(lchown(link.c_str(), 65534, 65534), 0);  // nobody's link
+  auto out = OutputFile::Open(link, OutputMode::kReplaceWhenDone);
+  ASSERT_FALSE(out);
+  EXPECT_NE(out.error().message.find("another user (uid 65534)"), std::string::npos) << out.error().message;
+  std::ifstream in(victim);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(text, "root's own file");
+  // One's own link there is followed, as before.
+  ASSERT_EQ(lchown(link.c_str(), 0, 0), 0);
+  EXPECT_TRUE(OutputFile::Open(link, OutputMode::kReplaceWhenDone));
+  std::filesystem::remove_all(dir);
+  unlink(victim.c_str());
+}
+
+}  // namespace tj
