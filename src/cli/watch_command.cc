@@ -16,6 +16,7 @@
 #include "cli/scan_options.h"
 #include "cli/watch_audit.h"
 #include "core/duration.h"
+#include "core/input_file.h"
 #include "core/spellcheck.h"
 #include "history/store.h"
 #include "watch/metrics_server.h"
@@ -33,6 +34,7 @@ struct WatchOptions {
   std::string every;                  // --every DURATION
   std::string db;                     // --db URL (default: the history's default file)
   std::vector<std::string> webhooks;  // --webhook URL (repeatable)
+  std::vector<std::string> webhook_files;  // --webhook-file FILE: URLs, one a line (kept out of `ps`)
   std::vector<std::string> execs;     // --exec CMD (repeatable)
   bool syslog = false;                // --syslog
   std::string metrics;                // --metrics ADDR:PORT
@@ -57,6 +59,10 @@ constexpr P kWatchTable[] = {
      [](O& o, SV v) { o.db = v; return Status::Ok(); }},
     {"--webhook", ArgKind::kValue, "URL", "Alerts", "POST each alert as JSON (Slack-compatible \"text\"); repeatable",
      [](O& o, SV v) { o.webhooks.emplace_back(v); return Status::Ok(); }, true},
+    {"--webhook-file", ArgKind::kValue, "FILE", "Alerts",
+     "webhook URLs from FILE, one a line (a URL holds a secret token: a file, or the environment variable "
+     "TOJIMARI_WEBHOOK, keeps it out of the process list); repeatable",
+     [](O& o, SV v) { o.webhook_files.emplace_back(v); return Status::Ok(); }, true},
     {"--exec", ArgKind::kValue, "CMD", "Alerts",
      "run CMD with /bin/sh -c, the alert JSON on stdin, TOJIMARI_CHANGES, TOJIMARI_FINDINGS_NEW, "
      "TOJIMARI_FINDINGS_CLEARED in the environment; repeatable",
@@ -72,10 +78,32 @@ constexpr P kWatchTable[] = {
     {"--help", ArgKind::kFlag, "", "Watch", "", [](O& o, SV) { o.help = true; return Status::Ok(); }},
 };
 
+// Every webhook URL: --webhook, --webhook-file and TOJIMARI_WEBHOOK.
+Result<std::vector<std::string>> WebhookUrls(const WatchOptions& o) {
+  std::vector<std::string> urls = o.webhooks;
+  for (const std::string& path : o.webhook_files) {
+    InputLimits limits;
+    limits.max_lines = 100;
+    auto in = LineReader::Open(path, limits);
+    if (!in) return MakeError(fmt::format("--webhook-file: {}", in.error().message));
+    std::string line;
+    while (in->Next(&line)) {
+      line.erase(0, line.find_first_not_of(" \t"));
+      line.erase(line.find_last_not_of(" \t") + 1);
+      if (!line.empty() && line[0] != '#') urls.push_back(line);
+    }
+    if (!in->status().ok()) return MakeError(fmt::format("--webhook-file: {}", in->status().message()));
+  }
+  if (const char* env = getenv("TOJIMARI_WEBHOOK"); env && *env) urls.emplace_back(env);
+  return urls;
+}
+
 Status MakeSinks(const WatchOptions& o, std::vector<std::unique_ptr<AlertSink>>* sinks) {
   SinkOptions so;
   so.version = std::string(kVersion);
-  for (const std::string& url : o.webhooks) {
+  auto urls = WebhookUrls(o);
+  if (!urls) return Status(urls.error());
+  for (const std::string& url : *urls) {
     auto s = MakeWebhookSink(url, so);
     if (!s) return Status(s.error());
     sinks->push_back(std::move(*s));
