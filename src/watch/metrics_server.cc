@@ -1,5 +1,6 @@
 #include "watch/metrics_server.h"
 
+#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -8,7 +9,9 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <chrono>
 #include <cstring>
+#include <vector>
 
 #include "core/address.h"
 
@@ -16,6 +19,8 @@ namespace tj {
 namespace {
 
 constexpr size_t kMaxHead = 8192;
+constexpr size_t kMaxClients = 64;
+constexpr auto kRequestTime = std::chrono::seconds(2);  // the whole request, not each read
 
 void SendAll(int fd, std::string_view data) {
   while (!data.empty()) {
@@ -56,7 +61,8 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& l
   Address addr = *Address::Parse(hp->first);
   sockaddr_storage ss{};
   socklen_t len = addr.ToSockaddr(hp->second, &ss);
-  int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  // Non-blocking: Serve() accepts until there is nothing left to accept.
+  int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) return MakeError(fmt::format("--metrics {}: socket: {}", listen, strerror(errno)));
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -83,29 +89,63 @@ MetricsServer::~MetricsServer() {
   close(fd_);
 }
 
+// Every connection is read at once, without blocking, and each has the whole
+// of kRequestTime for its request: a client that sends a byte now and then,
+// or many that send nothing, cannot hold the others up. Beyond kMaxClients
+// a new connection is closed at once.
 void MetricsServer::Serve() {
+  using Clock = std::chrono::steady_clock;
+  struct Client {
+    int fd;
+    Clock::time_point deadline;
+    std::string head;
+  };
+  std::vector<Client> clients;
+  std::vector<pollfd> fds;
+  auto finish = [&](size_t i) {
+    Answer(clients[i].fd, clients[i].head);
+    close(clients[i].fd);
+    clients.erase(clients.begin() + static_cast<std::ptrdiff_t>(i));
+  };
   while (!stop_.load()) {
-    pollfd p{fd_, POLLIN, 0};
-    if (poll(&p, 1, 200) <= 0) continue;
-    int conn = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (conn < 0) continue;
-    Answer(conn);
-    close(conn);
+    fds.assign(1, pollfd{fd_, POLLIN, 0});
+    for (const Client& c : clients) fds.push_back(pollfd{c.fd, POLLIN, 0});
+    if (poll(fds.data(), fds.size(), 100) < 0 && errno != EINTR) continue;
+    const auto now = Clock::now();
+    if (fds[0].revents & POLLIN) {
+      int conn;
+      while ((conn = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
+        if (clients.size() >= kMaxClients) {
+          close(conn);
+          continue;
+        }
+        clients.push_back({conn, now + kRequestTime, {}});
+      }
+    }
+    // Back to front, so finishing one does not shift the ones still to see.
+    for (size_t i = clients.size(); i-- > 0;) {
+      Client& c = clients[i];
+      bool done = now >= c.deadline;
+      if (i + 1 < fds.size() && fds[i + 1].fd == c.fd && (fds[i + 1].revents & (POLLIN | POLLHUP | POLLERR))) {
+        char buf[1024];
+        ssize_t n = recv(c.fd, buf, sizeof buf, 0);
+        if (n > 0) c.head.append(buf, static_cast<size_t>(n));
+        done |= n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR) || c.head.size() >= kMaxHead ||
+                c.head.find("\r\n\r\n") != std::string::npos || c.head.find("\n\n") != std::string::npos;
+      }
+      if (done) finish(i);
+    }
   }
+  for (const Client& c : clients) close(c.fd);
 }
 
-void MetricsServer::Answer(int conn) {
-  timeval tv{2, 0};
-  setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+void MetricsServer::Answer(int conn, const std::string& head) {
+  // The answer is a few kilobytes: it fits the socket's buffer, and a
+  // client that reads nothing gets at most a second of the thread.
+  int flags = fcntl(conn, F_GETFL);
+  fcntl(conn, F_SETFL, flags & ~O_NONBLOCK);
+  timeval tv{1, 0};
   setsockopt(conn, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  std::string head;
-  char buf[1024];
-  while (head.size() < kMaxHead && head.find("\r\n\r\n") == std::string::npos &&
-         head.find("\n\n") == std::string::npos) {
-    ssize_t n = recv(conn, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    head.append(buf, static_cast<size_t>(n));
-  }
   MetricsRoute route = RouteMetricsRequest(head);
   switch (route.code) {
     case 200:

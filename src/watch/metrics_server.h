@@ -1,6 +1,7 @@
 // The /metrics endpoint: a deliberately tiny HTTP/1.0 server of our own on
-// one thread. It reads one request line (at most 8 KiB of head, 2 s per
-// connection), answers GET or HEAD /metrics with the body the given function
+// one thread. It reads the requests of up to 64 connections at once without
+// blocking (at most 8 KiB of head and 2 s for the whole request each; more
+// connections are closed at once), answers GET or HEAD /metrics with the body the given function
 // renders, 404 or 405 otherwise, and closes. No keep-alive, no request body,
 // no header parsing: nothing for a hostile client to drive. A library
 // (cpp-httplib) would bring a thread pool and a 10,000-line header for one
@@ -35,7 +36,7 @@ class MetricsServer {
  private:
   MetricsServer(int fd, uint16_t port, std::function<std::string()> render);
   void Serve();
-  void Answer(int conn);
+  void Answer(int conn, const std::string& head);
 
   int fd_;
   uint16_t port_;

@@ -122,3 +122,58 @@ TEST(WatchMetrics, ListenAddress) {
 
 }  // namespace
 }  // namespace tj
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+
+namespace tj {
+namespace {
+
+int ConnectLoopback(uint16_t port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+}  // namespace
+
+// Issue 22 row 7: fifty clients that send a header byte now and then (and
+// never finish) do not hold up a scrape: each request has 2 s in all, and
+// requests are read side by side.
+TEST(WatchMetrics, SlowClientsDoNotHoldUpAScrape) {
+  auto server = MetricsServer::Start("127.0.0.1:0", [] { return std::string("up 1\n"); });
+  ASSERT_TRUE(server) << server.error().message;
+  const uint16_t port = (*server)->port();
+  std::vector<int> slow;
+  for (int i = 0; i < 50; ++i) {
+    int fd = ConnectLoopback(port);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(send(fd, "G", 1, MSG_NOSIGNAL), 1);
+    slow.push_back(fd);
+  }
+  int fd = ConnectLoopback(port);
+  ASSERT_GE(fd, 0);
+  const std::string req = "GET /metrics HTTP/1.0\r\n\r\n";
+  ASSERT_EQ(send(fd, req.data(), req.size(), MSG_NOSIGNAL), static_cast<ssize_t>(req.size()));
+  timeval tv{5, 0};  // the old server made this wait 20 s and more
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char buf[512];
+  ssize_t n = recv(fd, buf, sizeof buf, 0);
+  ASSERT_GT(n, 0) << "no answer while slow clients were connected";
+  EXPECT_TRUE(std::string(buf, static_cast<size_t>(n)).starts_with("HTTP/1.0 200 OK"));
+  close(fd);
+  for (int s : slow) close(s);
+}
+
+}  // namespace tj
