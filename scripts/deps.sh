@@ -57,7 +57,19 @@ zoo_packages=(
   samba xrdp                                # SMB (smbd only) and RDP (xrdp, no desktop needed)
   snmpd chrony rpcbind                      # the -sU zoo (dnsmasq and memcached serve UDP too)
 )
-bench_packages=(masscan zmap jq)            # the peers bench/ measures against (nmap is above); jq reads their reports
+bench_packages=(masscan zmap jq             # the peers bench/ measures against (nmap is above); jq reads their reports
+  # bench/service_generalization.sh: servers the tests never start (bench/bench_zoo.sh runs each in
+  # the lab's target namespace with its own configuration; never on the host). None of them may
+  # remove a package: proftpd-basic and pure-ftpd (vsftpd), exim4 (postfix) and courier-imap
+  # (dovecot) would, so `bench/bench_zoo.sh unpack` unpacks those into .lab/pkgs/ instead;
+  # opensmtpd (postfix) and cyrus-imapd (dovecot) are left out, and ircd-hybrid conflicts
+  # with ngircd.
+  slapd bind9 squid varnish haproxy tomcat10 rabbitmq-server ngircd prosody subversion
+  xinetd inetutils-telnetd cups redis-sentinel dropbear-bin tinyproxy icecast2 webfs mini-httpd
+  influxdb nut-server munin-node gearman-job-server beanstalkd knot dante-server gunicorn
+  privoxy nagios-nrpe-server zabbix-agent cvs coturn
+  courier-base libgamin0 libmemcachedutil2  # what the unpacked courier-imap and proftpd need (bench_zoo.sh unpack)
+)
 
 what=${1:-}
 mode=install
