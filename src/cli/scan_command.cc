@@ -384,8 +384,18 @@ int RunResume(const std::vector<std::string>& args, const CommandContext& ctx) {
   }
   auto state = ReadResumeFile(args[0]);
   if (!state) return Fail("", state.error().message);
-  // The saved arguments name the resume file too; keep the one given here.
-  std::vector<std::string> scan_args = state->args;
+  // The saved arguments may name the resume file too; the one given here
+  // replaces it (an option given twice is refused).
+  std::vector<std::string> scan_args;
+  for (size_t i = 0; i < state->args.size(); ++i) {
+    const std::string& a = state->args[i];
+    if (a == "--resume-file") {
+      ++i;
+      continue;
+    }
+    if (a.starts_with("--resume-file=")) continue;
+    scan_args.push_back(a);
+  }
   scan_args.push_back("--resume-file");
   scan_args.push_back(args[0]);
   return ScanWith(scan_args, ctx, &*state, ScanHooks{});

@@ -36,7 +36,9 @@ bool HostGuard::Tick(double now, uint64_t sent, uint64_t answers, double canary_
       if (answered < opts_.min_answers) return false;
       double share = std::min(1.0, static_cast<double>(answered) / std::max<uint64_t>(sent_at_last_ - sent_base_, 1));
       double predicted = static_cast<double>(sent - sent_at_last_) * share;
-      if (predicted < expected_ || now - last_answer_ < opts_.min_quiet) return false;
+      // Quiet for at least a few canary waits: answers that are merely late
+      // (a slow receiver) are not silence.
+      if (predicted < expected_ || now - last_answer_ < std::max(opts_.min_quiet, 2 * canary_wait)) return false;
       mode_ = Mode::kChecking;
       canary_due_ = now + std::max(canary_wait, 0.001);
       silent_since_ = last_answer_;

@@ -76,7 +76,7 @@ TEST(HostGuard, SilenceAfterAnswersIsCheckedThenBackedOffAndResumedBelowTheBanRa
 TEST(HostGuard, ALullTheCanaryDisprovesOnlyRaisesTheBar) {
   Sim s;
   s.Run(0.2, 50000, 0.96);
-  s.Run(0.07, 50000, 0);  // quiet long enough to ask, not yet long enough to give the canary up
+  s.Run(0.12, 50000, 0);  // quiet long enough to ask, not yet long enough to give the canary up
   ASSERT_EQ(s.g.mode(), HostGuard::Mode::kChecking);
   s.g.OnCanaryAnswer(s.t);
   EXPECT_EQ(s.g.mode(), HostGuard::Mode::kActive);

@@ -172,7 +172,10 @@ void RawRun::Guard(Clock::time_point now, bool force) {
   auto every = hosts_.size() <= 256 ? std::chrono::milliseconds(10) : std::chrono::milliseconds(100);
   if (!force && now - last_guard_ < every) return;
   last_guard_ = now;
-  const double wait = std::clamp(std::chrono::duration<double>(rtt_.Timeout()).count(), 0.05, 1.0);
+  // A canary's answer may lag behind the path's round trip when this process
+  // is slow (a loaded machine, a sanitizer build): a quarter of a second at
+  // least, so a lull is not taken for a ban.
+  const double wait = std::clamp(std::chrono::duration<double>(rtt_.Timeout()).count(), 0.25, 2.0);
   watch_.Tick(Seconds(now), wait, [this](uint32_t h, uint32_t port) { SendCanary(h, port); });
   rate_now_ = CappedRate();
   if (!p_.notice) return;
