@@ -20,6 +20,18 @@ struct Reply {
   std::string bytes;
   ReadEnd end = ReadEnd::kTimeout;
   bool reset = false;  // the peer reset the connection
+  // Silent and still open when a wait shortened to the path ran out: kept,
+  // with the time the probe's own wait ends (see PortProbe::Late).
+  std::unique_ptr<Conn> open;
+  Clock::time_point late_until{};
+};
+
+// A probe whose reply may still come: a proxy holds a request while it tries
+// a slow or dead backend (HAProxy answers 503 only after its retries).
+struct Pending {
+  const Probe* probe;
+  std::unique_ptr<Conn> conn;
+  Clock::time_point until;
 };
 
 class PortProbe {
@@ -48,6 +60,7 @@ class PortProbe {
       }
     }
     const std::vector<const Probe*> order = Order(tls);
+    std::vector<Pending> pending;
     for (size_t i = 0; i < order.size() && !TimeUp();) {
       const Probe* p = order[i];
       if (!soft.empty() && !p->tls_handshake && !ProbeCanName(db_, *p, soft)) {
@@ -76,6 +89,7 @@ class PortProbe {
         if (!r) return soft_match;  // the port went away
         ++answered_;
         Silent(*r);
+        if (r->open) pending.push_back(Pending{q, std::move(r->open), r->late_until});
         if (auto m = MatchReply(db_, *q, r->bytes); m.matched) {
           // nmap's database names a TLS reply "ssl" (its SSLSessionReq probe):
           // the service is inside, so look there.
@@ -94,6 +108,7 @@ class PortProbe {
       // SYN proxy with nothing behind it).
       if (closed_silent_ >= 3 && wrapped()) break;
     }
+    if (auto m = Late(&pending, soft.empty()); m.matched) return m;
     return soft_match;
   }
 
@@ -164,6 +179,31 @@ class PortProbe {
     return std::min({milliseconds(p.wait_ms), o_.max_probe_wait, path});
   }
 
+  // Nothing named the service for sure: the probes that were cut short by
+  // the path's wait and are still open get the rest of their own wait, all
+  // at once (each deadline counts from its send, so most of it has passed
+  // while the other probes ran). A hard match wins; a soft one only when
+  // there is no other.
+  MatchResult Late(std::vector<Pending>* pending, bool want_soft) {
+    std::sort(pending->begin(), pending->end(), [](auto& a, auto& b) { return a.until < b.until; });
+    MatchResult soft;
+    for (Pending& w : *pending) {
+      if (TimeUp()) break;
+      std::string bytes;
+      w.conn->Read(&bytes, o_.max_reply, std::min(w.until, deadline_), o_.quiet, [&](const std::string& b) {
+        auto m = MatchReply(db_, *w.probe, b);
+        return m.matched && !m.soft;
+      });
+      if (bytes.empty()) continue;
+      data_ = true;
+      if (auto m = MatchReply(db_, *w.probe, bytes); m.matched) {
+        if (!m.soft) return m;
+        if (want_soft && !soft.matched) soft = m;
+      }
+    }
+    return soft;
+  }
+
   // The probes of a batch at once, on threads of their own; replies in order.
   std::vector<std::optional<Reply>> ExchangeAll(const std::vector<const Probe*>& batch, bool tls) {
     std::vector<std::optional<Reply>> out(batch.size());
@@ -212,6 +252,7 @@ class PortProbe {
     auto c = Connect(tls);
     if (!c) return std::nullopt;
     wait = std::min(wait, o_.max_probe_wait);
+    const auto full = Clock::now() + std::min(milliseconds(p.wait_ms), o_.max_probe_wait);
     if (!p.payload.empty() && !c->Send(p.payload, Until(wait))) return Reply{"", ReadEnd::kClosed, c->was_reset()};
     Reply r;
     auto until = Until(wait);
@@ -234,6 +275,10 @@ class PortProbe {
     while (r.end == ReadEnd::kTimeout && Clock::now() < until && MatchReply(db_, p, r.bytes).soft)
       r.end = c->Read(&r.bytes, o_.max_reply, until, o_.quiet, hard);
     r.reset = c->was_reset();
+    if (r.end == ReadEnd::kTimeout && r.bytes.empty() && p.followup.empty() && until < full) {
+      r.open = std::move(c);
+      r.late_until = full;
+    }
     return r;
   }
 

@@ -139,6 +139,37 @@ TEST(Detector, EndlessBannerIsCapped) {
   EXPECT_LT(secs, 2.5);
 }
 
+// A proxy holds the request while its backend fails and answers after the
+// path's short wait but inside the probe's own: the connection is read
+// again once the other probes named nothing.
+TEST(Detector, LateAnswerInsideTheProbesWaitCounts) {
+  static const ProbeDb db = [] {
+    auto r = ParseProbeDb(
+        "probe NULL tcp\n"
+        "probe Ping tcp rarity=1 wait=1500 send=\"PING\\r\\n\"\n"
+        "match redis re=|^\\+PONG| product=\"Redis\"\n"
+        "probe Other tcp rarity=2 wait=1500 send=\"OTHER\\r\\n\"\n",
+        "test");
+    return std::move(*r);
+  }();
+  Server srv([](int c) {
+    char buf[64];
+    ssize_t n = recv(c, buf, sizeof buf, 0);
+    if (n <= 0 || std::string_view(buf, n) != "PING\r\n") return;
+    std::this_thread::sleep_for(900ms);
+    Send(c, "+PONG\r\n");
+  });
+  DetectOptions o = Fast();
+  o.null_wait = 200ms;
+  o.max_probe_wait = 1500ms;
+  o.probe_floor = 200ms;
+  o.probe_rtts = 1;
+  o.port_budget = 4s;
+  ServiceInfo s = DetectPort(db, o, *Address::Parse("127.0.0.1"), srv.port(), "table-name");
+  EXPECT_EQ(s.name, "redis");
+  EXPECT_EQ(s.product, "Redis");
+}
+
 TEST(Detector, ClosedAtOnceIsTcpwrapped) {
   Server srv([](int) {});
   ServiceInfo s = Detect(srv.port());

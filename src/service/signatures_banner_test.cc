@@ -215,6 +215,10 @@ TEST(SignaturesBanner, OtherGreetings) {
   EXPECT_EQ(munin.info.hostname, "web1.example.org");
   EXPECT_EQ(Banner("ncacn_http/1.0").info.name, "ncacn_http");
   EXPECT_EQ(Banner("Sun Dec  6 23:20:56 2026\r\n").info.name, "daytime");
+  // xinetd 2.3.15's built-in daytime (captured), NIST's form.
+  EXPECT_EQ(Banner("07 DEC 2026 00:00:17 UTC\r\n").info.name, "daytime");
+  EXPECT_EQ(Banner("\n60285 26-12-06 23:20:56 00 0 0 123.4 UTC(NIST) * \n").info.name, "daytime");
+  EXPECT_FALSE(Banner("07 DEC 2026 00:00:17 UTC\r\nlogin: ").matched);
   EXPECT_EQ(Banner(" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefg\r\n").info.name,
             "chargen");
 }

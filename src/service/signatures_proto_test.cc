@@ -34,7 +34,8 @@ TEST(SignaturesProto, EchoOfTheProbeIsNotTheService) {
         "XMPPClientStream", "XMPPServerStream", "GitDaemon", "SIPOptions", "RTSPOptions", "PPTPStart",
         "OpenVPNReset", "Socks5", "AJPCPing", "FastCGIGetValues", "HTTP2Preface", "ZabbixAgentVersion",
         "AFPGetStatus", "IdentQuery", "STUNBinding", "ModbusDeviceId", "S7Connect", "ENIPListIdentity",
-        "HTTPVersionAPI", "ConsulAgentSelf", "VaultHealth", "MatrixFederationVersion"}) {
+        "HTTPVersionAPI", "ConsulAgentSelf", "VaultHealth", "MatrixFederationVersion", "NUTVersion", "NRPECheck",
+        "GearmanEcho", "BeanstalkdStats"}) {
     const Probe* p = db.Find(name);
     ASSERT_NE(p, nullptr) << name;
     ASSERT_FALSE(p->payload.empty()) << name;
@@ -246,6 +247,57 @@ TEST(SignaturesProto, MonitoringFilesAndSmallServices) {
   EXPECT_EQ(stun.info.name, "stun");
   EXPECT_EQ(stun.info.product, "coturn");
   EXPECT_EQ(stun.info.version, "4.6.1");
+}
+
+// Daemons that say nothing useful until asked in their own words: the
+// generic probes' errors name them (soft), their own request the version.
+// Each reply captured from Debian 12's package.
+TEST(SignaturesProto, QueuesAndUpsAnswerTheirOwnRequests) {
+  // nut-server 2.8.0
+  EXPECT_EQ(Answer("GenericLines", "ERR UNKNOWN-COMMAND\nERR UNKNOWN-COMMAND\n").info.name, "nut");
+  EXPECT_TRUE(Answer("GenericLines", "ERR UNKNOWN-COMMAND\nERR UNKNOWN-COMMAND\n").soft);
+  EXPECT_EQ(Answer("Help", "Commands: HELP VER GET LIST SET INSTCMD LOGIN LOGOUT USERNAME PASSWORD STARTTLS\n").info.name,
+            "nut");
+  auto nut = Answer("NUTVersion", "Network UPS Tools upsd 2.8.0 - http://www.networkupstools.org/\n");
+  EXPECT_EQ(nut.info.name, "nut");
+  EXPECT_FALSE(nut.soft);
+  EXPECT_EQ(nut.info.product, "Network UPS Tools upsd");
+  EXPECT_EQ(nut.info.version, "2.8.0");
+  // gearman-job-server 1.1.20+ds: the echo, then "version" on the same connection.
+  auto gm_err = Answer("GenericLines", "ERR UNKNOWN_COMMAND Unknown+server+command\r\n");
+  EXPECT_EQ(gm_err.info.name, "gearman");
+  EXPECT_TRUE(gm_err.soft);
+  const std::string echo = "\0RES\0\0\0\x11\0\0\0\x04tjzj"s;
+  EXPECT_TRUE(Answer("GearmanEcho", echo).soft);
+  auto gm = Answer("GearmanEcho", echo + "OK 1.1.20+ds\n");
+  EXPECT_FALSE(gm.soft);
+  EXPECT_EQ(gm.info.product, "Gearman job server");
+  EXPECT_EQ(gm.info.version, "1.1.20");
+  // beanstalkd 1.12
+  EXPECT_EQ(Answer("GenericLines", "UNKNOWN_COMMAND\r\nUNKNOWN_COMMAND\r\n").info.name, "beanstalkd");
+  auto bs = Answer("BeanstalkdStats",
+                   "OK 957\r\n---\ncurrent-jobs-urgent: 0\ncurrent-jobs-ready: 0\ntotal-jobs: 0\n"
+                   "max-job-size: 65535\npid: 10467\nversion: \"1.12\"\nrusage-utime: 0.007885\nuptime: 21\n"
+                   "hostname: vm\nplatform: x86_64\n\r\n");
+  EXPECT_EQ(bs.info.name, "beanstalkd");
+  EXPECT_EQ(bs.info.version, "1.12");
+  // cvs 1.12.13 under xinetd: any first line but its own is refused by name.
+  auto cvs = Answer("GenericLines", "cvs [pserver aborted]: bad auth protocol start: \r\n");
+  EXPECT_EQ(cvs.info.name, "cvspserver");
+  EXPECT_EQ(cvs.info.product, "CVS pserver");
+  EXPECT_EQ(Answer("Help", "cvs [pserver aborted]: bad auth protocol start: HELP\r\n").info.name, "cvspserver");
+  // nagios-nrpe-server 4.1.0, a v2 answer inside TLS: version 2, type 2,
+  // CRC, result 0, then the 1024-byte buffer.
+  std::string nrpe = "\x00\x02\x00\x02o\x16" "B-\x00\x00" "NRPE v4.1.0"s;
+  nrpe.resize(1036, '\0');
+  auto nr = Answer("NRPECheck", nrpe);
+  EXPECT_EQ(nr.info.name, "nrpe");
+  EXPECT_EQ(nr.info.version, "4.1.0");
+  // Our own query is a well-formed v2 packet: its CRC-32 checks out.
+  const Probe* q = BuiltinProbeDb().Find("NRPECheck");
+  ASSERT_NE(q, nullptr);
+  ASSERT_EQ(q->payload.size(), 1036u);
+  EXPECT_EQ(q->payload.substr(10, 12), "_NRPE_CHECK\0"s);
 }
 
 TEST(SignaturesProto, Industrial) {
