@@ -1,55 +1,118 @@
 #include "cli/resume.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <unordered_set>
+
+#include "core/input_file.h"
+#include "core/user_dirs.h"
+#include "core/utf8.h"
 
 namespace tj {
 namespace {
 
 using Json = nlohmann::json;
-constexpr int kFormat = 1;
+// 2: signed ("mac"), every field checked. Format 1 files (unsigned) are
+// refused: anyone could have written them.
+constexpr int kFormat = 2;
+
+std::string Hex(const unsigned char* p, size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += fmt::format("{:02x}", p[i]);
+  return out;
+}
+
+std::string Mac(std::string_view key, std::string_view text) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(text.data()),
+       text.size(), md, &len);
+  return Hex(md, len);
+}
+
+bool IsKey(std::string_view k) {
+  return k.size() == 64 && std::all_of(k.begin(), k.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
 
 Json PortToJson(const PortResult& p) {
   return Json::array({p.port, ProtoName(p.proto), StateName(p.state), ReasonName(p.reason), p.reason_ttl,
                       p.rtt.count(), p.tries});
 }
 
+// An integer field within [lo, hi]; a fraction, a string or an out-of-range
+// number is an error rather than a silently wrapped value.
+Result<int64_t> Int(const Json& j, int64_t lo, int64_t hi, std::string_view what) {
+  if (!j.is_number_integer()) return MakeError(fmt::format("{} is not an integer", what));
+  if (j.is_number_unsigned() && j.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
+    return MakeError(fmt::format("{} is out of range", what));
+  int64_t v = j.get<int64_t>();
+  if (v < lo || v > hi) return MakeError(fmt::format("{} {} is out of range {}-{}", what, v, lo, hi));
+  return v;
+}
+
 Result<PortResult> PortFromJson(const Json& j, const Address& addr) {
   if (!j.is_array() || j.size() != 7) return MakeError("a port entry is not a 7-element array");
   PortResult p;
   p.addr = addr;
-  p.port = j[0].get<uint16_t>();
-  p.proto = j[1].get<std::string>() == "udp" ? Proto::kUdp : Proto::kTcp;
+  auto port = Int(j[0], 1, 65535, "a port");
+  if (!port) return port.error();
+  p.port = static_cast<uint16_t>(*port);
+  if (!j[1].is_string() || (j[1] != "tcp" && j[1] != "udp")) return MakeError("a port's protocol is not tcp or udp");
+  p.proto = j[1] == "udp" ? Proto::kUdp : Proto::kTcp;
+  if (!j[2].is_string() || !j[3].is_string()) return MakeError("a port's state or reason is not a name");
   auto state = StateFromName(j[2].get<std::string>());
   auto reason = ReasonFromName(j[3].get<std::string>());
   if (!state || !reason) return MakeError("a port entry has an unknown state or reason");
   p.state = *state;
   p.reason = *reason;
-  p.reason_ttl = j[4].get<uint8_t>();
-  p.rtt = std::chrono::microseconds(j[5].get<int64_t>());
-  p.tries = j[6].get<uint8_t>();
+  auto ttl = Int(j[4], 0, 255, "a reply's TTL");
+  auto rtt = Int(j[5], 0, int64_t{3600} * 1000 * 1000, "a round-trip time");
+  auto tries = Int(j[6], 0, 255, "a port's tries");
+  if (!ttl) return ttl.error();
+  if (!rtt) return rtt.error();
+  if (!tries) return tries.error();
+  p.reason_ttl = static_cast<uint8_t>(*ttl);
+  p.rtt = std::chrono::microseconds(*rtt);
+  p.tries = static_cast<uint8_t>(*tries);
   return p;
 }
 
 Result<HostResult> HostFromJson(const Json& j) {
+  if (!j.is_object() || !j.contains("ip") || !j["ip"].is_string() || !j.contains("ports") || !j["ports"].is_array())
+    return MakeError("a host entry lacks its address or ports");
   HostResult h;
-  auto addr = Address::Parse(j.at("ip").get<std::string>());
+  auto addr = Address::Parse(j["ip"].get<std::string>());
   if (!addr) return MakeError("a host has an invalid address");
   h.addr = *addr;
+  if (j.contains("name") && !j["name"].is_string()) return MakeError("a host's name is not a string");
   h.name = j.value("name", "");
+  if (FirstInvalidUtf8Line(h.name) != 0 || h.name.size() > 1024) return MakeError("a host's name is not valid text");
   auto reason = ReasonFromName(j.value("reason", "user-set"));
-  h.reason = reason.value_or(Reason::kUserSet);
-  h.latency = std::chrono::microseconds(j.value("latency_us", int64_t{0}));
-  for (const Json& pj : j.at("ports")) {
+  if (!reason) return MakeError("a host has an unknown reason");
+  h.reason = *reason;
+  if (j.contains("latency_us")) {
+    auto lat = Int(j["latency_us"], 0, int64_t{3600} * 1000 * 1000, "a host's latency");
+    if (!lat) return lat.error();
+    h.latency = std::chrono::microseconds(*lat);
+  }
+  std::unordered_set<uint32_t> seen;
+  for (const Json& pj : j["ports"]) {
     auto p = PortFromJson(pj, h.addr);
     if (!p) return p.error();
+    if (!seen.insert(uint32_t{p->port} << 1 | (p->proto == Proto::kUdp)).second)
+      return MakeError(fmt::format("port {} of {} is given twice", p->port, h.addr.ToString()));
     h.ports.push_back(*p);
   }
   return h;
@@ -57,7 +120,51 @@ Result<HostResult> HostFromJson(const Json& j) {
 
 }  // namespace
 
-Status WriteResumeFile(OutputFile& out, const ResumeState& state) {
+Result<std::string> LoadResumeKey(bool create) {
+  const std::string dir = UserDataDir();
+  if (dir.empty()) return MakeError("no place for the resume key: HOME is not set and this user has no home directory");
+  const std::string path = dir + "/resume.key";
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0) {
+      struct stat st{};
+      char buf[80];
+      ssize_t n = fstat(fd, &st) == 0 ? read(fd, buf, sizeof buf) : -1;
+      close(fd);
+      if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077) != 0)
+        return MakeError(fmt::format("resume key \"{}\" is not this user's own file of mode 0600: refusing it",
+                                     Printable(path)));
+      std::string_view k(buf, n > 0 ? static_cast<size_t>(n) : 0);
+      while (!k.empty() && (k.back() == '\n' || k.back() == '\r')) k.remove_suffix(1);
+      if (!IsKey(k)) return MakeError(fmt::format("resume key \"{}\" is damaged (not 64 hex digits)", Printable(path)));
+      return std::string(k);
+    }
+    if (errno == ELOOP) return MakeError(fmt::format("resume key \"{}\" is a symbolic link: refusing it", Printable(path)));
+    if (errno != ENOENT)
+      return MakeError(fmt::format("cannot read the resume key \"{}\": {}", Printable(path), std::strerror(errno)));
+    if (!create)
+      return MakeError(fmt::format("no resume key \"{}\": this user has not written a resume file here",
+                                   Printable(path)));
+    if (Status s = MakeUserDataDir(); !s.ok()) return MakeError(fmt::format("the resume key: {}", s.message()));
+    unsigned char raw[32];
+    if (getrandom(raw, sizeof raw, 0) != static_cast<ssize_t>(sizeof raw))
+      return MakeError(fmt::format("cannot make a resume key: {}", std::strerror(errno)));
+    const std::string key = Hex(raw, sizeof raw) + "\n";
+    fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == EEXIST) continue;  // another run made it first: read theirs
+    if (fd < 0) return MakeError(fmt::format("cannot create the resume key \"{}\": {}", Printable(path), std::strerror(errno)));
+    bool ok = write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size());
+    ok = close(fd) == 0 && ok;
+    if (!ok) {
+      unlink(path.c_str());
+      return MakeError(fmt::format("cannot write the resume key \"{}\"", Printable(path)));
+    }
+    return key.substr(0, 64);
+  }
+  return MakeError(fmt::format("cannot read the resume key \"{}\"", Printable(path)));
+}
+
+Status WriteResumeFile(OutputFile& out, const ResumeState& state, std::string_view key) {
   Json hosts = Json::array();
   for (const HostResult& h : state.hosts) {
     Json ports = Json::array();
@@ -72,36 +179,83 @@ Status WriteResumeFile(OutputFile& out, const ResumeState& state) {
               {"args", state.args},
               {"start_index", state.start_index},
               {"hosts", std::move(hosts)}};
-  std::string text = doc.dump() + "\n";
+  // Signed over the document as nlohmann writes it without "mac": keys in
+  // sorted order, integers only, so the reader rebuilds the same bytes.
+  const std::string mac = Mac(key, doc.dump(-1, ' ', false, Json::error_handler_t::replace));
+  doc["mac"] = mac;
+  std::string text = doc.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
   if (!out.get() || fwrite(text.data(), 1, text.size(), out.get()) != text.size())
-    return MakeError(fmt::format("cannot write resume file \"{}\"", out.target_path()));
+    return MakeError(fmt::format("cannot write resume file \"{}\"", Printable(out.target_path())));
   return out.Commit();
 }
 
-Result<ResumeState> ReadResumeFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return MakeError(fmt::format("cannot read resume file \"{}\": {}", path, std::strerror(errno)));
-  std::stringstream text;
-  text << in.rdbuf();
-  Json doc = Json::parse(text.str(), nullptr, false);
-  auto bad = [&](std::string_view why) { return MakeError(fmt::format("resume file \"{}\": {}", path, why)); };
+Result<ResumeState> ParseResume(std::string_view text, std::string_view path, std::string_view key) {
+  auto bad = [&](std::string_view why) {
+    return MakeError(fmt::format("resume file \"{}\": {}", Printable(path), Printable(why.substr(0, 200))));
+  };
+  Json doc = Json::parse(text.begin(), text.end(), nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return bad("not a JSON document");
-  if (doc.value("tojimari_resume", 0) != kFormat) return bad("not a tojimari resume file (or a newer format)");
+  const Json* format = doc.contains("tojimari_resume") ? &doc["tojimari_resume"] : nullptr;
+  if (!format || !format->is_number_integer()) return bad("not a tojimari resume file");
+  if (*format != kFormat)
+    return bad(*format < kFormat ? "an unsigned resume file of an older tojimari: scan again"
+                                 : "written by a newer tojimari");
+  if (!key.empty()) {
+    if (!doc.contains("mac") || !doc["mac"].is_string()) return bad("has no signature");
+    const std::string mac = doc["mac"].get<std::string>();
+    doc.erase("mac");
+    const std::string want = Mac(key, doc.dump(-1, ' ', false, Json::error_handler_t::replace));
+    if (mac.size() != want.size() || CRYPTO_memcmp(mac.data(), want.data(), want.size()) != 0)
+      return bad("was changed after it was written, or was written by another user: refusing to resume it");
+  } else {
+    doc.erase("mac");
+  }
   ResumeState s;
-  try {
-    s.args = doc.at("args").get<std::vector<std::string>>();
-    s.start_index = doc.at("start_index").get<uint64_t>();
-    for (const Json& hj : doc.at("hosts")) {
-      auto h = HostFromJson(hj);
-      if (!h) return bad(h.error().message);
-      s.hosts.push_back(std::move(*h));
-    }
-  } catch (const Json::exception& e) {
-    // nlohmann reports type and missing-field errors by exception; they end
-    // here, as one error value.
-    return bad(e.what());
+  for (const char* field : {"args", "start_index", "hosts"})
+    if (!doc.contains(field)) return bad(fmt::format("has no \"{}\"", field));
+  if (doc.size() != 4) return bad("has fields this version does not know");
+  const Json& args = doc["args"];
+  if (!args.is_array()) return bad("\"args\" is not a list");
+  for (const Json& a : args) {
+    if (!a.is_string()) return bad("an argument is not a string");
+    s.args.push_back(a.get<std::string>());
+  }
+  const Json& start = doc["start_index"];
+  if (!start.is_number_unsigned() && !(start.is_number_integer() && start.get<int64_t>() >= 0))
+    return bad("\"start_index\" is not a count");
+  s.start_index = start.get<uint64_t>();
+  if (!doc["hosts"].is_array()) return bad("\"hosts\" is not a list");
+  for (const Json& hj : doc["hosts"]) {
+    auto h = HostFromJson(hj);
+    if (!h) return bad(h.error().message);
+    s.hosts.push_back(std::move(*h));
   }
   return s;
+}
+
+Result<ResumeState> ReadResumeFile(const std::string& path, std::string_view key) {
+  auto text = ReadBoundedFile(path, kMaxResumeBytes, "resume file");
+  if (!text) return text.error();
+  return ParseResume(*text, path, key);
+}
+
+Status CheckResumeFits(const ResumeState& state, const TargetList& targets, const std::vector<uint16_t>& tcp,
+                       const std::vector<uint16_t>& udp) {
+  if (state.start_index > targets.size())
+    return MakeError(fmt::format("resume file: it stopped at target {} but the scan has {}", state.start_index,
+                                 targets.size()));
+  std::vector<bool> in_tcp(65536), in_udp(65536);
+  for (uint16_t p : tcp) in_tcp[p] = true;
+  for (uint16_t p : udp) in_udp[p] = true;
+  for (const HostResult& h : state.hosts) {
+    if (!targets.Contains(h.addr))
+      return MakeError(fmt::format("resume file: host {} is not one of the scan's targets", h.addr.ToString()));
+    for (const PortResult& p : h.ports)
+      if (!(p.proto == Proto::kUdp ? in_udp : in_tcp)[p.port])
+        return MakeError(fmt::format("resume file: {}/{} of {} is not a port the scan probes", p.port,
+                                     ProtoName(p.proto), h.addr.ToString()));
+  }
+  return Status::Ok();
 }
 
 }  // namespace tj

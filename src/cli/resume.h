@@ -3,14 +3,26 @@
 // decided so far. `tojimari resume FILE` reads it, re-emits those results,
 // and probes only what was not decided, so the union of both runs equals a
 // scan that was never interrupted, with no pair probed twice.
+//
+// The file is data that a resumed scan runs on, so it is not trusted as it
+// stands: it carries an HMAC-SHA256 under a key of the user's own
+// (UserDataDir()/resume.key, 0600), and a file that was changed, or was
+// written by another user, is refused before anything is read or written.
+// So the saved arguments cannot be edited into reading or writing files the
+// interrupted scan did not name. Every field is then checked on its own
+// (ports 1-65535, known states and reasons, byte-sized counters), and
+// against the scan the arguments describe (CheckResumeFits).
 // Thread-safety: functions on caller values.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/scan_result.h"
 #include "core/status.h"
+#include "core/target_spec.h"
 #include "report/safe_file.h"
 
 namespace tj {
@@ -21,10 +33,27 @@ struct ResumeState {
   std::vector<HostResult> hosts;  // decided results, in the order they were reported
 };
 
-// Writes the state and commits the file (see report/safe_file.h: a crash
-// leaves the previous file). The file is opened before the scan, while the
-// process may still rename in its directory.
-Status WriteResumeFile(OutputFile& out, const ResumeState& state);
-Result<ResumeState> ReadResumeFile(const std::string& path);
+inline constexpr uint64_t kMaxResumeBytes = 512ull << 20;  // a larger file is refused
+
+// The user's signing key (32 random bytes, kept hex-encoded). create: make
+// it when missing. Refused when the file is a link, not the user's own, or
+// readable by others.
+Result<std::string> LoadResumeKey(bool create);
+
+// Writes the state, signed with key, and commits the file (see
+// report/safe_file.h: a crash leaves the previous file). The file is opened
+// before the scan, while the process may still rename in its directory.
+Status WriteResumeFile(OutputFile& out, const ResumeState& state, std::string_view key);
+
+// Reads and checks a resume file (at most kMaxResumeBytes).
+Result<ResumeState> ReadResumeFile(const std::string& path, std::string_view key);
+// The same on text in memory; an empty key skips the signature (the fuzzer
+// reaches the field checks this way).
+Result<ResumeState> ParseResume(std::string_view text, std::string_view path, std::string_view key);
+
+// Whether the saved state belongs to this scan: start_index within the
+// targets, every host one of them, every port one the scan probes.
+Status CheckResumeFits(const ResumeState& state, const TargetList& targets, const std::vector<uint16_t>& tcp,
+                       const std::vector<uint16_t>& udp);
 
 }  // namespace tj

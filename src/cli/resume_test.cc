@@ -1,18 +1,26 @@
 #include "cli/resume.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace tj {
+namespace {
 
-TEST(Resume, RoundTrip) {
+const std::string kKey(64, 'a');
+
+ResumeState Sample() {
   ResumeState s;
   s.args = {"-sS", "-p-", "198.18.0.0/24"};
   s.start_index = 17;
   HostResult h;
-  h.addr = *Address::Parse("2001:2::2");
+  h.addr = *Address::Parse("198.18.0.2");
   h.name = "target";
   h.reason = Reason::kSynAck;
   h.latency = std::chrono::microseconds(120);
@@ -26,16 +34,36 @@ TEST(Resume, RoundTrip) {
   p.tries = 2;
   h.ports.push_back(p);
   s.hosts.push_back(h);
+  return s;
+}
+
+std::string Written(const ResumeState& s, const std::string& key = kKey) {
   std::string path = ::testing::TempDir() + "/tj.resume";
   auto out = OutputFile::Open(path, OutputMode::kReplaceWhenDone);
-  ASSERT_TRUE(out.ok());
-  ASSERT_TRUE(WriteResumeFile(*out, s).ok());
-  auto r = ReadResumeFile(path);
+  EXPECT_TRUE(out.ok());
+  EXPECT_TRUE(WriteResumeFile(*out, s, key).ok());
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::remove(path.c_str());
+  return text.str();
+}
+
+std::string Replace(std::string s, const std::string& from, const std::string& to) {
+  size_t at = s.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) s.replace(at, from.size(), to);
+  return s;
+}
+
+TEST(Resume, RoundTrip) {
+  ResumeState s = Sample();
+  auto r = ParseResume(Written(s), "t.resume", kKey);
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->args, s.args);
   EXPECT_EQ(r->start_index, 17u);
   ASSERT_EQ(r->hosts.size(), 1u);
-  EXPECT_EQ(r->hosts[0].addr, h.addr);
+  EXPECT_EQ(r->hosts[0].addr, s.hosts[0].addr);
   EXPECT_EQ(r->hosts[0].name, "target");
   ASSERT_EQ(r->hosts[0].ports.size(), 1u);
   const PortResult& q = r->hosts[0].ports[0];
@@ -43,23 +71,93 @@ TEST(Resume, RoundTrip) {
   EXPECT_EQ(q.state, PortState::kOpen);
   EXPECT_EQ(q.reason_ttl, 64);
   EXPECT_EQ(q.tries, 2);
-  EXPECT_EQ(q.addr, h.addr);
-  std::remove(path.c_str());
+  EXPECT_EQ(q.addr, s.hosts[0].addr);
 }
 
-TEST(Resume, BrokenFilesAreOneLineErrors) {
-  std::string path = ::testing::TempDir() + "/tj-bad.resume";
-  for (const char* text : {"", "{", "[]", "{\"tojimari_resume\": 2}", "{\"tojimari_resume\": 1, \"args\": 5}",
-                           "{\"tojimari_resume\":1,\"args\":[],\"start_index\":0,\"hosts\":[{\"ip\":\"x\",\"ports\":[]}]}",
-                           "{\"tojimari_resume\":1,\"args\":[],\"start_index\":0,\"hosts\":[{\"ip\":\"::1\",\"ports\":[[1]]}]}"}) {
-    std::ofstream(path) << text;
-    auto r = ReadResumeFile(path);
-    ASSERT_FALSE(r.ok()) << text;
-    EXPECT_NE(r.error().message.find("resume file"), std::string::npos);
-    EXPECT_EQ(r.error().message.find('\n'), std::string::npos);
+// Any edit, and any other key, is refused: the saved arguments cannot be
+// turned into "-iL /etc/shadow" or "-oN /somewhere".
+TEST(Resume, ChangedOrForeignFilesAreRefused) {
+  const std::string text = Written(Sample());
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"\"-p-\"", "\"-iL\",\"/etc/shadow\""}, {"17", "18"}, {"\"target\"", "\"other\""}, {"22,", "23,"}}) {
+    auto r = ParseResume(Replace(text, from, to), "t.resume", kKey);
+    ASSERT_FALSE(r.ok()) << to;
+    EXPECT_NE(r.error().message.find("was changed"), std::string::npos) << r.error().message;
   }
-  EXPECT_FALSE(ReadResumeFile("/nonexistent/x.resume").ok());
-  std::remove(path.c_str());
+  EXPECT_FALSE(ParseResume(text, "t.resume", std::string(64, 'b')).ok());
+  // Without its signature, or unsigned (format 1).
+  auto nomac = Replace(text, "\"mac\"", "\"xmac\"");
+  EXPECT_FALSE(ParseResume(nomac, "t.resume", kKey).ok());
+  EXPECT_FALSE(ParseResume(R"({"tojimari_resume":1,"args":[],"start_index":0,"hosts":[]})", "t", kKey).ok());
 }
 
+// Field checks, reached without the signature (as the fuzzer does): each
+// bad value is its own one-line error, never a wrapped number.
+TEST(Resume, FieldsAreChecked) {
+  const std::string good = R"({"tojimari_resume":2,"args":["-p","22"],"start_index":0,"hosts":[{"ip":"198.18.0.2","ports":[PORT]}]})";
+  auto with = [&](const std::string& port) { return Replace(good, "PORT", port); };
+  EXPECT_TRUE(ParseResume(with(R"([22,"tcp","open","syn-ack",64,80,1])"), "t", "").ok());
+  for (const char* port : {R"([70000,"tcp","open","syn-ack",64,80,1])", R"([0,"tcp","open","syn-ack",64,80,1])",
+                           R"([-1,"tcp","open","syn-ack",64,80,1])", R"([22.5,"tcp","open","syn-ack",64,80,1])",
+                           R"(["22","tcp","open","syn-ack",64,80,1])", R"([22,"sctp","open","syn-ack",64,80,1])",
+                           R"([22,"tcp","opened","syn-ack",64,80,1])", R"([22,"tcp","open","syn-ack",300,80,1])",
+                           R"([22,"tcp","open","syn-ack",64,-5,1])", R"([22,"tcp","open","syn-ack",64,80,256])",
+                           R"([22,"tcp","open","syn-ack",64,80,1],[22,"tcp","closed","rst",64,80,1])",
+                           R"([22,"tcp","open","syn-ack",64,80])"}) {
+    auto r = ParseResume(with(port), "t", "");
+    ASSERT_FALSE(r.ok()) << port;
+    EXPECT_EQ(r.error().message.find('\n'), std::string::npos);
+    EXPECT_NE(r.error().message.find("resume file"), std::string::npos);
+  }
+  for (const char* text :
+       {"", "{", "[]", R"({"tojimari_resume": 3})", R"({"tojimari_resume":2,"args":5,"start_index":0,"hosts":[]})",
+        R"({"tojimari_resume":2,"args":[],"start_index":-1,"hosts":[]})",
+        R"({"tojimari_resume":2,"args":[],"start_index":0,"hosts":[{"ip":"x","ports":[]}]})",
+        R"({"tojimari_resume":2,"args":[],"start_index":0,"hosts":[],"extra":1})"})
+    EXPECT_FALSE(ParseResume(text, "t", "").ok()) << text;
+}
+
+TEST(Resume, MustFitTheScan) {
+  TargetList targets;
+  Resolver none = [](std::string_view, FamilyChoice) -> Result<std::vector<Address>> { return MakeError("no"); };
+  ASSERT_TRUE(targets.Add("198.18.0.0/30", FamilyChoice::kV4, none).ok());
+  ResumeState s = Sample();  // 198.18.0.2, 22/tcp, start_index 17
+  EXPECT_FALSE(CheckResumeFits(s, targets, {22}, {}).ok());  // past the 4 targets
+  s.start_index = 4;
+  EXPECT_TRUE(CheckResumeFits(s, targets, {22}, {}).ok());
+  EXPECT_FALSE(CheckResumeFits(s, targets, {80}, {}).ok());  // not a port of the scan
+  EXPECT_FALSE(CheckResumeFits(s, targets, {}, {22}).ok());  // 22/udp is not 22/tcp
+  s.hosts[0].addr = *Address::Parse("198.18.0.9");
+  EXPECT_FALSE(CheckResumeFits(s, targets, {22}, {}).ok());  // not a target
+}
+
+// The key: made once, 0600, reused; a link or a key others can read is refused.
+TEST(Resume, KeyIsTheUsersOwn) {
+  const std::string dir = ::testing::TempDir() + "/tj-resume-key";
+  std::filesystem::remove_all(dir);
+  const char* old = getenv("XDG_DATA_HOME");
+  std::string saved = old ? old : "";
+  setenv("XDG_DATA_HOME", dir.c_str(), 1);
+  EXPECT_FALSE(LoadResumeKey(false).ok());
+  auto k1 = LoadResumeKey(true);
+  ASSERT_TRUE(k1.ok()) << k1.error().message;
+  EXPECT_EQ(k1->size(), 64u);
+  auto k2 = LoadResumeKey(false);
+  ASSERT_TRUE(k2.ok());
+  EXPECT_EQ(*k1, *k2);
+  const std::string path = dir + "/tojimari/resume.key";
+  struct stat st{};
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  chmod(path.c_str(), 0644);
+  EXPECT_FALSE(LoadResumeKey(false).ok());
+  std::filesystem::remove(path);
+  std::filesystem::create_symlink("/etc/hostname", path);
+  EXPECT_FALSE(LoadResumeKey(true).ok());
+  std::filesystem::remove_all(dir);
+  if (old) setenv("XDG_DATA_HOME", saved.c_str(), 1);
+  else unsetenv("XDG_DATA_HOME");
+}
+
+}  // namespace
 }  // namespace tj

@@ -16,6 +16,7 @@
 #include "cli/progress.h"
 #include "cli/rename_helper.h"
 #include "cli/resume.h"
+#include "core/utf8.h"
 #include "cli/scan_engine.h"
 #include "engine/scanner.h"
 #include "history/store.h"
@@ -218,6 +219,10 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   if (!ports) return Fail("", ports.error().message);
   TargetList targets;
   if (Status s = BuildTargets(o, &targets); !s.ok()) return Fail("", s.message());
+  // A resumed scan's saved state must be this scan's, before any output
+  // file is opened (and so rewritten).
+  if (resume)
+    if (Status s = CheckResumeFits(*resume, targets, ports->tcp, ports->udp); !s.ok()) return Fail("", s.message());
   auto detect = ServiceScan::Make(o.version_detect, o.version_intensity, o.service_db, ctx.stop,
                                   o.version_timeout.value_or(Duration(0)));  // -sV
   if (!detect) return Fail("", detect.error().message);
@@ -240,13 +245,19 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   if (Status s = OpenWriters(o, services, &mover, &renames, hooks, &out); !s.ok()) return Fail("", s.message());
   // Prepared now, while the directory is surely writable; used only if the
   // scan is interrupted, removed otherwise.
+  // The signing key too: a raw scan reads it while it is still the user who
+  // started it.
   std::optional<OutputFile> resume_out;
+  std::string resume_key;
   if (hooks.resumable) {
-    if (auto r = OutputFile::Open(o.resume_file, OutputMode::kReplaceWhenDone, &mover); r) {
+    auto key = LoadResumeKey(true);
+    auto r = key ? OutputFile::Open(o.resume_file, OutputMode::kReplaceWhenDone, &mover) : Result<OutputFile>(key.error());
+    if (r) {
       resume_out = std::move(*r);
+      resume_key = std::move(*key);
       renames.push_back({resume_out->temp_path(), resume_out->target_path()});
     } else if (o.verbose) {  // most scans finish; say it only when asked
-      fmt::print(stderr, "tojimari: an interrupted scan will not be resumable: {}\n", r.error().message);
+      fmt::print(stderr, "tojimari: an interrupted scan will not be resumable: {}\n", Printable(r.error().message));
     }
   }
   // A raw scan started as root continues as an unprivileged user (see
@@ -354,7 +365,7 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
     for (auto& [addr, h] : carried.partial) reported.push_back(h);
     ResumeState state{args, totals->resume_index, std::move(reported)};
     if (!resume_out) return Fail("", fmt::format("interrupted; no resume file: \"{}\" could not be written", o.resume_file));
-    if (Status s = WriteResumeFile(*resume_out, state); !s.ok()) return Fail("", s.message());
+    if (Status s = WriteResumeFile(*resume_out, state, resume_key); !s.ok()) return Fail("", s.message());
     fmt::print(stderr, "Interrupted: `tojimari resume {}` finishes the scan.\n", o.resume_file);
     if (!out.first_error.ok()) return Fail("", out.first_error.message());
     return 130;
@@ -382,7 +393,9 @@ int RunResume(const std::vector<std::string>& args, const CommandContext& ctx) {
     fmt::print(stderr, "tojimari resume: give the resume file an interrupted scan wrote (e.g. tojimari.resume)\n");
     return 2;
   }
-  auto state = ReadResumeFile(args[0]);
+  auto key = LoadResumeKey(false);
+  if (!key) return Fail("", key.error().message);
+  auto state = ReadResumeFile(args[0], *key);
   if (!state) return Fail("", state.error().message);
   // The saved arguments may name the resume file too; the one given here
   // replaces it (an option given twice is refused).

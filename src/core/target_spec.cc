@@ -303,6 +303,14 @@ std::optional<Address> TargetList::Get(uint64_t index) const {
   return ranges_[RangeOf(index, &off)].At(off);
 }
 
+bool TargetList::Contains(const Address& a) const {
+  for (const auto& ex : excludes_)
+    if (ex.Contains(a)) return false;
+  for (const TargetRange& r : ranges_)
+    if (r.Contains(a)) return true;
+  return false;
+}
+
 std::vector<Address> TargetList::RouteSamples() const {
   std::vector<Address> out;
   for (const TargetRange& r : ranges_) {

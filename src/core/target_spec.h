@@ -83,6 +83,9 @@ class TargetList {
   // The host name a target was given as, if any.
   std::string NameOf(uint64_t index) const;
   bool empty() const { return total_ == 0; }
+  // Whether a is one of the targets (in some range, not excluded): what a
+  // resumed scan checks its saved hosts against.
+  bool Contains(const Address& a) const;
   // The first and last address of every range: enough route lookups to find
   // every interface a scan will use when ranges are contiguous networks.
   std::vector<Address> RouteSamples() const;

@@ -1,12 +1,9 @@
 // Store over a SqlDb: the same statements for SQLite and PostgreSQL.
 #include <fmt/format.h>
-#include <pwd.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <charconv>
-#include <cstdlib>
 
+#include "core/user_dirs.h"
 #include "history/ref.h"
 #include "history/scan_rows.h"
 #include "history/schema.h"
@@ -162,29 +159,11 @@ class SqlStore : public Store {
   std::unique_ptr<SqlDb> db_;
 };
 
-// mkdir -p for the default location only; a path the user names must exist.
-Status MakeDirs(const std::string& dir) {
-  for (size_t pos = 1; pos <= dir.size(); ++pos) {
-    if (pos != dir.size() && dir[pos] != '/') continue;
-    std::string part = dir.substr(0, pos);
-    if (mkdir(part.c_str(), 0700) != 0 && errno != EEXIST)
-      return MakeError(fmt::format("cannot create \"{}\" for the history: {}", part, strerror(errno)));
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 std::string DefaultDbUrl() {
-  const char* xdg = getenv("XDG_DATA_HOME");
-  if (xdg && *xdg == '/') return std::string(xdg) + "/tojimari/history.db";
-  // Never the current directory: without HOME, the user's home from the
-  // password database; without that, no default (Open says so).
-  const char* home = getenv("HOME");
-  std::string dir = home && *home == '/' ? home : "";
-  if (dir.empty())
-    if (const passwd* pw = getpwuid(geteuid()); pw && pw->pw_dir && pw->pw_dir[0] == '/') dir = pw->pw_dir;
-  return dir.empty() ? "" : dir + "/.local/share/tojimari/history.db";
+  const std::string dir = UserDataDir();
+  return dir.empty() ? "" : dir + "/history.db";
 }
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& url, const OpenOptions& opts) {
@@ -207,7 +186,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& url, const OpenOpt
                                      "directory; give --db PATH"
                                    : "history database: empty path");
     if (opts.create && url == DefaultDbUrl()) {
-      if (Status s = MakeDirs(path.substr(0, path.rfind('/'))); !s.ok()) return Error{s.message()};
+      if (Status s = MakeUserDataDir(); !s.ok()) return MakeError(fmt::format("the history: {}", s.message()));
     }
     db = OpenSqlite(path, opts.create);
   }

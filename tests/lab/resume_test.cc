@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -324,6 +325,39 @@ TEST_F(ResumeLabTest, ConnectScanResumedAfterSigintEqualsUninterruptedScan) {
   double delay = std::uniform_real_distribution<double>(0.2, std::min(1.5, secs * 0.8))(rng);
   std::cout << "seed " << Seed() + 1 << ": SIGINT at " << delay << " s\n";
   ASSERT_NO_FATAL_FAILURE(InterruptAndResume("-sT", delay, ref));
+}
+
+// A resume file is data a resumed scan acts on: edited (here its saved
+// arguments made to read /etc/shadow and its position moved), it is refused
+// in one line before anything is read or written, and kept as it was; the
+// interrupted run's report is not rewritten.
+TEST_F(ResumeLabTest, ChangedResumeFileIsRefusedAndKept) {
+  const std::string resume = P("R");
+  std::vector<std::string> argv = ScanArgs("-sT");
+  argv.insert(argv.end(), {"-oJ", P("run.json"), "--resume-file", resume, kTarget});
+  Interrupted i = StartAndInterrupt(argv, 0.3);
+  ASSERT_TRUE(i.signalled) << i.err;
+  ASSERT_EQ(i.exit_code, 130) << i.err;
+  const std::string saved = Read(resume), report = Read(P("run.json"));
+  ASSERT_NE(saved.find("\"args\":["), std::string::npos) << saved.substr(0, 200);
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"\"args\":[", "\"args\":[\"-iL\",\"/etc/shadow\","}, {"\"start_index\":", "\"start_index\":9"}}) {
+    std::string edited = saved;
+    edited.replace(edited.find(from), from.size(), to);
+    std::ofstream(resume, std::ios::trunc) << edited;
+    RunResult r = lab_->RunInScanner({ScannerBin(), "resume", resume}, seconds(60));
+    EXPECT_NE(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("was changed after it was written"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_EQ(r.err.find("root:"), std::string::npos) << "a line of /etc/shadow in the error";
+    EXPECT_EQ(Read(resume), edited) << "the refused resume file was changed or removed";
+    EXPECT_EQ(Read(P("run.json")), report) << "the report was rewritten by a refused resume";
+  }
+  // The file as written still resumes.
+  std::ofstream(resume, std::ios::trunc) << saved;
+  RunResult r = lab_->RunInScanner({ScannerBin(), "resume", resume}, seconds(120));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(resume));
 }
 
 }  // namespace
