@@ -106,6 +106,9 @@ std::vector<std::string> ScanArgs(const ScanPlan& plan, const std::vector<std::s
   }
   args.push_back("-p");
   args.push_back(ports);
+  // The policy's scope (checked above) declares what may be scanned: that
+  // is the confirmation a large scan otherwise asks for.
+  args.push_back("--i-know");
   if (plan.service_detection) args.push_back("-sV");
   args.push_back("--");  // targets from here on, whatever they look like
   args.insert(args.end(), plan.targets.begin(), plan.targets.end());

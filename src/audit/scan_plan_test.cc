@@ -42,7 +42,7 @@ scan = "443,T:9000"
   // The name now matches its address, whatever name a scan reports.
   EXPECT_TRUE(p.groups[0].hosts[2].Matches(*Address::Parse("198.18.0.7"), "ptr.example"));
   EXPECT_EQ(ScanArgs(*plan, {"-T4", "-n"}, false),
-            (std::vector<std::string>{"-T4", "-n", "-p", "T:22,80,443,6000-6002,8080,9000", "-sV", "--", "198.18.0.2",
+            (std::vector<std::string>{"-T4", "-n", "-p", "T:22,80,443,6000-6002,8080,9000", "--i-know", "-sV", "--", "198.18.0.2",
                                       "198.18.0.10-12", "198.18.0.7", "198.18.1.0/30"}));
   // With raw sockets the UDP ports are scanned too, and -sU alone would drop TCP.
   EXPECT_EQ(ScanArgs(*plan, {}, true)[0], "-sU");

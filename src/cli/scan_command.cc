@@ -219,6 +219,10 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   if (!ports) return Fail("", ports.error().message);
   TargetList targets;
   if (Status s = BuildTargets(o, &targets); !s.ok()) return Fail("", s.message());
+  if (targets.size() > o.max_targets && !o.i_know)
+    return Fail("", fmt::format("{} target addresses, more than --max-targets {}: scan only what you own or may "
+                                "scan; give --i-know to go ahead (or narrow the targets, or --exclude-file)",
+                                targets.size(), o.max_targets));
   // A resumed scan's saved state must be this scan's, before any output
   // file is opened (and so rewritten).
   if (resume)

@@ -19,6 +19,11 @@ struct ScanOptions {
   std::vector<std::string> target_files;   // -iL
   std::vector<std::string> excludes;       // --exclude (comma-separated lists)
   std::vector<std::string> exclude_files;  // --exclude-file
+  // A typo (0.0.0.0/0, 10.0.0.0/8 for 10.0.0.0/24) must not start a scan of
+  // millions of addresses nobody meant: beyond max_targets, --i-know says
+  // it was meant (zmap asks for a blocklist, masscan for an exclusion).
+  bool i_know = false;                     // --i-know
+  uint64_t max_targets = 1ull << 20;       // --max-targets N
   std::string ports;                       // -p; empty means the top 1000
   int top_ports = 0;                       // --top-ports N, -F (100); 0 means not given
   std::string technique;                   // -sT, -sS, -sF, -sN, -sX, -sA, -sW; empty: -sS when

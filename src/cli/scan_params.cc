@@ -94,6 +94,17 @@ constexpr P kTable[] = {
      [](O& o, SV v) { AddList(&o.excludes, v); return Status::Ok(); }, true},
     {"--exclude-file", ArgKind::kValue, "FILE", kTargets, "leave out the targets listed in FILE",
      [](O& o, SV v) { o.exclude_files.emplace_back(v); return Status::Ok(); }, true},
+    {"--i-know", ArgKind::kFlag, "", kTargets,
+     "scan more addresses than --max-targets: you own them or may scan them",
+     [](O& o, SV) { o.i_know = true; return Status::Ok(); }},
+    {"--max-targets", ArgKind::kValue, "N", kTargets,
+     "more target addresses than N need --i-know (default 1048576, a /12)",
+     [](O& o, SV v) {
+       auto n = Number<uint64_t>(v, 1, UINT64_MAX);
+       if (!n) return Status(n.error());
+       o.max_targets = *n;
+       return Status::Ok();
+     }},
     {"-6", ArgKind::kFlag, "", kTargets, "IPv6: host names resolve to their IPv6 addresses",
      [](O& o, SV) {
        if (o.family_given && o.family != FamilyChoice::kV6) return Status(MakeError("-4 and -6 contradict each other"));
