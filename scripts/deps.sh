@@ -56,6 +56,9 @@ zoo_packages=(
   vsftpd postfix dovecot-imapd dovecot-pop3d dnsmasq mosquitto stunnel4
   samba xrdp                                # SMB (smbd only) and RDP (xrdp, no desktop needed)
   snmpd chrony rpcbind                      # the -sU zoo (dnsmasq and memcached serve UDP too)
+  mpd tigervnc-standalone-server distcc nats-server etcd-server clamav-daemon unbound pptpd
+  openvpn nbd-server gpsd kamailio iperf3 pgbouncer  # more protocol families for -sV (service_zoo.sh)
+  tftpd-hpa libcoap3-bin xinetd             # more for -sU (udp_zoo.sh: also xinetd's UDP echo, daytime, chargen, time; samba's nmbd)
 )
 bench_packages=(masscan zmap jq             # the peers bench/ measures against (nmap is above); jq reads their reports
   # bench/service_generalization.sh: servers the tests never start (bench/bench_zoo.sh runs each in
@@ -192,7 +195,9 @@ if ((${#all[@]})); then
   if ((${#missing_servers[@]})) && [[ -d /run/systemd/system ]]; then
     for unit in ssh nginx apache2 lighttpd mariadb postgresql redis-server memcached vsftpd \
                 postfix dovecot dnsmasq mosquitto stunnel4 smbd nmbd samba-ad-dc xrdp xrdp-sesman \
-                snmpd rpcbind rpcbind.socket; do
+                snmpd rpcbind rpcbind.socket mpd mpd.socket nats-server etcd clamav-daemon \
+                clamav-freshclam unbound pptpd openvpn nbd-server gpsd gpsd.socket kamailio iperf3 \
+                pgbouncer tftpd-hpa xinetd; do
       systemctl disable --now "$unit" > /dev/null 2>&1 || true
     done
   fi

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <tuple>
 
+#include "core/utf8.h"
 #include "report/read_scan_parts.h"
 
 namespace tj {
@@ -53,28 +54,23 @@ std::string_view Start(std::string_view text) {
   return i == std::string_view::npos ? std::string_view() : text.substr(i);
 }
 
-Result<std::string> ReadWholeFile(const std::string& path) {
+// Opens a report file: a regular file within the bound, not a FIFO or a
+// directory (O_NONBLOCK: opening a FIFO nobody writes does not hang).
+Result<int> OpenReport(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return MakeError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  if (fd < 0) return MakeError(fmt::format("{}: cannot open: {}", Printable(path), std::strerror(errno)));
   struct stat st {};
-  std::string text;
   std::string problem;
   if (fstat(fd, &st) != 0) problem = std::strerror(errno);
   else if (S_ISDIR(st.st_mode)) problem = "is a directory, not a report file";
   else if (!S_ISREG(st.st_mode)) problem = "not a regular file";
   else if (st.st_size > kMaxReportBytes) problem = fmt::format("too large for a report ({} bytes)", st.st_size);
-  while (problem.empty()) {
-    char buf[1 << 16];
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) problem = fmt::format("cannot read: {}", std::strerror(errno));
-    if (n <= 0) break;
-    text.append(buf, static_cast<size_t>(n));
-    if (static_cast<off_t>(text.size()) > kMaxReportBytes) problem = "too large for a report";
+  if (problem.empty() && fcntl(fd, F_SETFL, 0) != 0) problem = std::strerror(errno);
+  if (!problem.empty()) {
+    close(fd);
+    return MakeError(fmt::format("{}: {}", Printable(path), problem));
   }
-  close(fd);
-  if (!problem.empty()) return MakeError(fmt::format("{}: {}", path, problem));
-  return text;
+  return fd;
 }
 
 }  // namespace
@@ -89,9 +85,32 @@ Result<ScanRecord> ReadScanText(std::string_view text, std::string_view name) {
 }
 
 Result<ScanRecord> ReadScanFile(const std::string& path) {
-  Result<std::string> text = ReadWholeFile(path);
-  if (!text.ok()) return text.error();
-  return ReadScanText(*text, path);
+  auto fd = OpenReport(path);
+  if (!fd) return fd.error();
+  // The format from the first bytes, then the whole file read as a stream.
+  char head[512];
+  ssize_t n = pread(*fd, head, sizeof head, 0);
+  std::string_view start = Start(std::string_view(head, n > 0 ? static_cast<size_t>(n) : 0));
+  const std::string name = Printable(path);
+  if (start.empty() || (start[0] != '{' && start[0] != '<')) {
+    close(*fd);
+    if (start.empty() && n == sizeof head)
+      return MakeError(fmt::format("{}: not a scan report (nothing but white space in its first {} bytes)", name, n));
+    return ReadScanText(std::string_view(head, n > 0 ? static_cast<size_t>(n) : 0), name);
+  }
+  if (start[0] == '<') {
+    auto r = read_scan::ReadXmlFd(*fd, name);
+    close(*fd);
+    return r;
+  }
+  std::FILE* file = fdopen(*fd, "r");
+  if (!file) {
+    close(*fd);
+    return MakeError(fmt::format("{}: cannot read: {}", name, std::strerror(errno)));
+  }
+  auto r = read_scan::ReadJsonFile(file, name);
+  std::fclose(file);
+  return r;
 }
 
 }  // namespace tj

@@ -1,6 +1,9 @@
 // tojimari's JSON report (-oJ) back into a ScanRecord. The document is
 // checked field by field against what docs/JSON-SCHEMA.md promises; fields
 // it does not know are ignored, as the schema's versioning rules ask.
+// Each host is converted as soon as the parser has it and then dropped from
+// the document (nlohmann's parser callback), so memory follows the record
+// being built, not the file's size.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -238,11 +241,7 @@ void ReadDocument(const Json& doc, std::string* err, ScanRecord* r) {
     sf.Int("num_services", &r->info.tcp_ports, 0, 65536);
     sf.Str("services", &r->info.tcp_services);
   }
-  const Json& hosts = f.Array("hosts", true);
-  for (size_t i = 0; i < hosts.size() && f.ok(); ++i) {
-    r->hosts.emplace_back();
-    ReadHost(hosts[i], fmt::format("hosts[{}]", i), err, &r->hosts.back());
-  }
+  f.Array("hosts", true);  // read as they came (Parse); what is left is empty
   if (const Json* rs = f.Get("run_stats", true)) {
     Fields sf(*rs, "run_stats", err);
     std::string exit;
@@ -269,25 +268,54 @@ std::string ParseMessage(const char* what) {
   return std::string(m);
 }
 
-}  // namespace
 
-Result<ScanRecord> ReadJson(std::string_view text, std::string_view name) {
+// Parses input, taking each element of the top-level "hosts" array out as
+// soon as it is complete.
+template <typename Input>
+Result<ScanRecord> Parse(Input&& input, std::string_view name) {
+  ScanRecord record;
+  std::string host_err;
+  std::string key;  // the current key of the top-level object
+  auto each = [&](int depth, Json::parse_event_t event, Json& parsed) {
+    if (depth == 1 && event == Json::parse_event_t::key) key = parsed.get<std::string>();
+    if (depth == 2 && event == Json::parse_event_t::object_end && key == "hosts") {
+      if (host_err.empty()) {
+        record.hosts.emplace_back();
+        ReadHost(parsed, fmt::format("hosts[{}]", record.hosts.size() - 1), &host_err, &record.hosts.back());
+      }
+      return false;  // not kept in the document
+    }
+    if (depth == 2 && key == "hosts" &&
+        (event == Json::parse_event_t::value || event == Json::parse_event_t::array_end)) {
+      if (host_err.empty()) host_err = fmt::format("hosts[{}]: expected an object", record.hosts.size());
+      return false;
+    }
+    return true;
+  };
   Json doc;
   try {
-    doc = Json::parse(text.begin(), text.end());
+    doc = Json::parse(std::forward<Input>(input), each);
   } catch (const Json::exception& e) {  // nlohmann reports errors only by throwing
     return MakeError(fmt::format("{}: not valid JSON: {}", name, ParseMessage(e.what())));
   }
-  ScanRecord record;
   std::string err;
   try {
+    // The document's own fields first: another kind of JSON is said so,
+    // whatever its hosts looked like.
     ReadDocument(doc, &err, &record);
   } catch (const Json::exception& e) {  // not expected: every access above checks the type first
     err = ParseMessage(e.what());
   }
+  if (err.empty()) err = host_err;
   if (!err.empty()) return MakeError(fmt::format("{}: {}", name, err));
   SortPorts(&record);
   return record;
 }
+
+}  // namespace
+
+Result<ScanRecord> ReadJson(std::string_view text, std::string_view name) { return Parse(text, name); }
+
+Result<ScanRecord> ReadJsonFile(std::FILE* file, std::string_view name) { return Parse(file, name); }
 
 }  // namespace tj::read_scan

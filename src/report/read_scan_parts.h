@@ -3,6 +3,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,9 @@ namespace tj::read_scan {
 // Each reader returns errors already prefixed with name ("scan.xml:12: ...").
 Result<ScanRecord> ReadJson(std::string_view text, std::string_view name);
 Result<ScanRecord> ReadXml(std::string_view text, std::string_view name);
+// The same, reading as they go: memory follows the record, not the file.
+Result<ScanRecord> ReadJsonFile(std::FILE* file, std::string_view name);
+Result<ScanRecord> ReadXmlFd(int fd, std::string_view name);
 
 // A reason by its name; names tojimari does not know become kUnknownResponse.
 Reason ReasonOrUnknown(std::string_view name);

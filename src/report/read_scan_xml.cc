@@ -1,16 +1,21 @@
 // nmap's XML report (nmap.dtd) back into a ScanRecord: what nmap itself
-// writes with -oX and what tojimari's -oX writes (the same DTD). Parsed with
-// libxml2 into a tree, then walked element by element; elements and
-// attributes the record has no place for (os, trace, script, cpe...) are
-// skipped.
+// writes with -oX and what tojimari's -oX writes (the same DTD). Read as a
+// stream with libxml2's reader: each child of <nmaprun> (a <host>, the
+// <runstats>...) is expanded into a small tree, walked, and freed before the
+// next, so memory follows the record being built, not the file's size.
+// Elements and attributes the record has no place for (os, trace, script,
+// cpe...) are skipped.
 //
 // Hostile files: no network (XML_PARSE_NONET), no DTD loaded, no entity
 // substitution, libxml2's default depth and size limits (no XML_PARSE_HUGE),
-// and any entity declaration is refused outright: a scan report never has one.
+// and any entity declaration or reference is refused outright: a scan report
+// never has one.
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlreader.h>
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <charconv>
 #include <chrono>
@@ -25,11 +30,8 @@
 namespace tj::read_scan {
 namespace {
 
-struct DocFree {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
-};
-struct CtxtFree {
-  void operator()(xmlParserCtxt* c) const { xmlFreeParserCtxt(c); }
+struct ReaderFree {
+  void operator()(xmlTextReader* r) const { xmlFreeTextReader(r); }
 };
 
 bool Is(const xmlNode* n, const char* name) {
@@ -62,10 +64,12 @@ class Walker {
   explicit Walker(ScanRecord* r) : r_(r) {}
   std::string err;
 
-  void Run(const xmlNode* root);
+  // The root's attributes, then each child of the root as it comes.
+  void Root(xmlTextReader* reader);
+  void Child(const xmlNode* n);
+  bool ok() const { return err.empty(); }
 
  private:
-  bool ok() const { return err.empty(); }
   void Fail(const xmlNode* n, const std::string& what) {
     if (err.empty()) err = fmt::format("{}: <{}>: {}", xmlGetLineNo(n), reinterpret_cast<const char*>(n->name), what);
   }
@@ -94,7 +98,6 @@ class Walker {
     *out = x;
   }
 
-  void Header(const xmlNode* root);
   void Host(const xmlNode* n);
   void Port(const xmlNode* n, HostResult* h);
   void Service(const xmlNode* n, ServiceInfo* s);
@@ -103,22 +106,41 @@ class Walker {
   ScanRecord* r_;
 };
 
-void Walker::Header(const xmlNode* root) {
-  r_->scanner = Str(root, "scanner");
-  r_->info.version = Str(root, "version");
-  r_->info.args = Str(root, "args");
-  long long start = 0;
-  Int(root, "start", &start, 0, kLatestEpochSecond);
-  r_->info.start = std::chrono::system_clock::from_time_t(static_cast<std::time_t>(start));
+void Walker::Root(xmlTextReader* reader) {
+  auto attr = [&](const char* name) {
+    xmlChar* v = xmlTextReaderGetAttribute(reader, reinterpret_cast<const xmlChar*>(name));
+    std::string s = v ? reinterpret_cast<const char*>(v) : "";
+    xmlFree(v);
+    return s;
+  };
+  r_->scanner = attr("scanner");
+  r_->info.version = attr("version");
+  r_->info.args = attr("args");
+  const std::string start = attr("start");
+  long long t = 0;
+  auto [end, ec] = std::from_chars(start.data(), start.data() + start.size(), t);
+  if (!start.empty() && (ec != std::errc() || end != start.data() + start.size() || t < 0 || t > kLatestEpochSecond)) {
+    err = fmt::format("{}: <nmaprun>: start={}: expected an integer 0-{}", xmlTextReaderGetParserLineNumber(reader),
+                      Quote(start), kLatestEpochSecond);
+    return;
+  }
+  r_->info.start = std::chrono::system_clock::from_time_t(static_cast<std::time_t>(t));
+}
+
+void Walker::Child(const xmlNode* n) {
+  if (Is(n, "host")) return Host(n);
+  if (Is(n, "runstats")) return RunStats(n);
   // ScanInfo holds the TCP scan; nmap writes one scaninfo per protocol.
-  EachChild(root, "scaninfo", [&](const xmlNode* n) {
+  if (Is(n, "scaninfo")) {
     if (Str(n, "protocol") != "tcp") return;
     r_->info.scan_type = Str(n, "type");
     Int(n, "numservices", &r_->info.tcp_ports, 0, 65536);
     r_->info.tcp_services = Str(n, "services");
-  });
-  if (const xmlNode* n = FirstChild(root, "verbose")) Int(n, "level", &r_->info.verbose, 0, 100);
-  if (const xmlNode* n = FirstChild(root, "debugging")) Int(n, "level", &r_->info.debugging, 0, 100);
+  } else if (Is(n, "verbose")) {
+    Int(n, "level", &r_->info.verbose, 0, 100);
+  } else if (Is(n, "debugging")) {
+    Int(n, "level", &r_->info.debugging, 0, 100);
+  }
 }
 
 void Walker::Service(const xmlNode* n, ServiceInfo* s) {
@@ -215,14 +237,6 @@ void Walker::RunStats(const xmlNode* n) {
   }
 }
 
-void Walker::Run(const xmlNode* root) {
-  Header(root);
-  for (const xmlNode* c = root->children; c && ok(); c = c->next) {
-    if (Is(c, "host")) Host(c);
-    else if (Is(c, "runstats")) RunStats(c);
-  }
-}
-
 // libxml2 keeps process-wide tables; initialising them once, before any
 // parse, is what makes concurrent parses safe.
 void InitOnce() {
@@ -240,38 +254,99 @@ std::string FirstLine(const char* msg) {
   return nl == std::string::npos ? s : s.substr(0, nl);
 }
 
+std::string Entities(std::string_view name) {
+  return fmt::format("{}: declares XML entities, which no scan report does: refused", name);
+}
+constexpr size_t kMaxProlog = 64 * 1024;
+
+// The first error libxml2 reports, as one line with its line number.
+struct FirstError {
+  std::string text;
+  static void Keep(void* arg, const xmlError* e) {
+    auto* self = static_cast<FirstError*>(arg);
+    if (self->text.empty() && e)
+      self->text = fmt::format("{}: malformed XML: {}", e->line, FirstLine(e->message));
+  }
+};
+
+Result<ScanRecord> Read(xmlTextReader* reader, std::string_view name) {
+  if (!reader) return MakeError(fmt::format("{}: out of memory for the XML parser", name));
+  std::unique_ptr<xmlTextReader, ReaderFree> owned(reader);
+  FirstError xml_err;
+  xmlTextReaderSetStructuredErrorHandler(
+      reader, [](void* arg, xmlErrorPtr e) { FirstError::Keep(arg, e); }, &xml_err);
+  auto fail = [&](const std::string& what) { return MakeError(fmt::format("{}:{}", name, what)); };
+  const std::string entities = Entities(name);
+  ScanRecord record;
+  Walker w(&record);
+  bool root_seen = false;
+  int ret = xmlTextReaderRead(reader);
+  while (ret == 1) {
+    const int type = xmlTextReaderNodeType(reader);
+    const int depth = xmlTextReaderDepth(reader);
+    // Declarations were refused from the text already (ReadXml, ReadXmlFd);
+    // a reference to an entity that was somehow declared is refused here.
+    // (Not xmlTextReaderCurrentDoc: it would take the document away from
+    // the reader, which then no longer frees it.)
+    if (type == XML_READER_TYPE_ENTITY_REFERENCE || type == XML_READER_TYPE_ENTITY) return MakeError(entities);
+    if (type == XML_READER_TYPE_ELEMENT && depth == 0) {
+      const char* el = reinterpret_cast<const char*>(xmlTextReaderConstLocalName(reader));
+      if (!el || std::strcmp(el, "nmaprun") != 0)
+        return MakeError(fmt::format(
+            "{}: an XML document of another kind, not an nmap-format scan report (root <{}>)", name, el ? el : ""));
+      root_seen = true;
+      w.Root(reader);
+      if (!w.ok()) return fail(w.err);
+    } else if (type == XML_READER_TYPE_ELEMENT && depth == 1) {
+      // One child of the root at a time: expanded, walked, then skipped
+      // past (Next), which lets the reader free it.
+      const xmlNode* n = xmlTextReaderExpand(reader);
+      if (!n) {
+        ret = -1;
+        break;
+      }
+      w.Child(n);
+      if (!w.ok()) return fail(w.err);
+      ret = xmlTextReaderNext(reader);
+      continue;
+    }
+    ret = xmlTextReaderRead(reader);
+  }
+  if (ret < 0 || !xml_err.text.empty())
+    return xml_err.text.empty() ? MakeError(fmt::format("{}: malformed XML", name)) : fail(xml_err.text);
+  if (!root_seen) return MakeError(fmt::format("{}: malformed XML: no root element", name));
+  SortPorts(&record);
+  return record;
+}
+
+constexpr int kOptions = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
+
 }  // namespace
 
 Result<ScanRecord> ReadXml(std::string_view text, std::string_view name) {
   if (text.size() > INT_MAX) return MakeError(fmt::format("{}: too large for an XML report", name));
   // Reports are UTF-8 (both writers say so), and read as UTF-8 whatever the
-  // document claims, so this check sees every declaration.
-  if (text.find("<!ENTITY") != std::string_view::npos)
-    return MakeError(fmt::format("{}: declares XML entities, which no scan report does: refused", name));
+  // document claims, so this check sees every declaration, before libxml2
+  // expands any (it does in attribute values, whatever the options).
+  if (text.find("<!ENTITY") != std::string_view::npos) return MakeError(Entities(name));
   InitOnce();
-  std::unique_ptr<xmlParserCtxt, CtxtFree> ctxt(xmlNewParserCtxt());
-  if (!ctxt) return MakeError(fmt::format("{}: out of memory for the XML parser", name));
   const std::string url(name);
-  constexpr int kOptions = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
-  std::unique_ptr<xmlDoc, DocFree> doc(
-      xmlCtxtReadMemory(ctxt.get(), text.data(), static_cast<int>(text.size()), url.c_str(), "UTF-8", kOptions));
-  if (!doc) {
-    const xmlError* e = xmlCtxtGetLastError(ctxt.get());
-    if (!e) return MakeError(fmt::format("{}: malformed XML", name));
-    return MakeError(fmt::format("{}:{}: malformed XML: {}", name, e->line, FirstLine(e->message)));
-  }
-  if (doc->intSubset && doc->intSubset->entities)  // declared some other way than the text check sees
-    return MakeError(fmt::format("{}: declares XML entities, which no scan report does: refused", name));
-  const xmlNode* root = xmlDocGetRootElement(doc.get());
-  if (!root || !Is(root, "nmaprun"))
-    return MakeError(fmt::format("{}: an XML document of another kind, not an nmap-format scan report (root <{}>)",
-                                 name, root ? reinterpret_cast<const char*>(root->name) : ""));
-  ScanRecord record;
-  Walker w(&record);
-  w.Run(root);
-  if (!w.err.empty()) return MakeError(fmt::format("{}:{}", name, w.err));
-  SortPorts(&record);
-  return record;
+  return Read(xmlReaderForMemory(text.data(), static_cast<int>(text.size()), url.c_str(), "UTF-8", kOptions), name);
+}
+
+Result<ScanRecord> ReadXmlFd(int fd, std::string_view name) {
+  // Entity declarations live in the DOCTYPE, before the root element: the
+  // same check on the prolog. A DOCTYPE too long to see through is refused.
+  std::string prolog(kMaxProlog, '\0');
+  ssize_t n = pread(fd, prolog.data(), prolog.size(), 0);
+  prolog.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  const size_t root = prolog.find("<nmaprun");
+  if (prolog.substr(0, root).find("<!ENTITY") != std::string::npos) return MakeError(Entities(name));
+  if (root == std::string::npos && prolog.find("<!DOCTYPE") != std::string::npos)
+    return MakeError(fmt::format("{}: a DOCTYPE longer than {} bytes, which no scan report has: refused", name, kMaxProlog));
+  InitOnce();
+  const std::string url(name);
+  return Read(xmlReaderForFd(fd, url.c_str(), "UTF-8", kOptions), name);
 }
 
 }  // namespace tj::read_scan

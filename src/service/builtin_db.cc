@@ -30,8 +30,9 @@ const ProbeDb& BuiltinProbeDb() {
 }
 
 Result<ProbeDb> LoadProbeDbFile(const std::string& path) {
-  // nmap's own file is 2.5 MB; a bound keeps --service-db /dev/zero harmless.
-  auto read = ReadBoundedFile(path, 32ull << 20, "service database");
+  // nmap's own file is 2.5 MB; 8 MiB keeps --service-db /dev/zero harmless
+  // (README, "Input limits").
+  auto read = ReadBoundedFile(path, 8ull << 20, "service database");
   if (!read) return read.error();
   std::string text = std::move(*read);
   // nmap's file starts its probes with "Probe TCP ..."; ours with "probe NAME tcp".

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -90,7 +91,9 @@ RunResult Run(const std::vector<std::string>& argv, std::chrono::seconds timeout
   close(err[0]);
   if (r.timed_out) kill(pid, SIGKILL);  // our own child, by PID
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  struct rusage ru {};
+  while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {}
+  r.peak_rss_kb = ru.ru_maxrss;
   r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (!r.timed_out && WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
   return r;

@@ -25,6 +25,7 @@ struct RunResult {
   std::string out;          // everything written to stdout
   std::string err;          // everything written to stderr
   double seconds = 0;       // wall time from fork to exit
+  long peak_rss_kb = 0;     // the child's peak resident memory (wait4's ru_maxrss)
 };
 
 // Runs argv (argv[0] searched in PATH) with stdin from /dev/null; kills it
