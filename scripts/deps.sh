@@ -58,7 +58,7 @@ zoo_packages=(
   snmpd chrony rpcbind                      # the -sU zoo (dnsmasq and memcached serve UDP too)
   mpd tigervnc-standalone-server distcc nats-server etcd-server clamav-daemon unbound pptpd
   openvpn nbd-server gpsd kamailio iperf3 pgbouncer  # more protocol families for -sV (service_zoo.sh)
-  tftpd-hpa libcoap3-bin xinetd             # more for -sU (udp_zoo.sh: also xinetd's UDP echo, daytime, chargen, time; samba's nmbd)
+  tftpd-hpa libcoap3-bin xinetd             # more for -sU (udp_zoo.sh; nmbd comes with samba)
 )
 bench_packages=(masscan zmap jq             # the peers bench/ measures against (nmap is above); jq reads their reports
   # bench/service_generalization.sh: servers the tests never start (bench/bench_zoo.sh runs each in
