@@ -3,6 +3,10 @@
 // namespace, with the truth taken from dpkg-query, and hostile servers
 // (tarpit, endless banner, garbage, broken TLS) beside them.
 //
+// Servers whose identity tojimari's data does not give yet stay in the zoo
+// (their ports must still be reported in time) with those assertions left
+// out: kNotYetIdentified, and a product of nullopt.
+//
 // Needs root and the zoo's packages (scripts/deps.sh installs them). Without root it
 // skips (fails under CI=true); a package that is not installed leaves its
 // ports out, and a server that is installed but does not start fails.
@@ -12,6 +16,8 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
+#include <set>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -31,9 +37,14 @@ struct Expected {
 };
 
 // What each package's server calls itself, and whether it tells its version.
+// A key "package/service" holds a package that serves two protocols.
 struct Identity {
-  std::string product;
-  bool version = true;
+  // nullopt: the wire names the product but tojimari's data does not yet,
+  // so it is not asserted (the issue lists these).
+  std::optional<std::string> product;
+  bool version = true;         // the reply tells the package's upstream version
+  bool version_first = false;  // ... as the first word of a longer one ("3.22 rev 3.22")
+  std::string info{};          // a part of extrainfo the reply tells, if any
 };
 const std::map<std::string, Identity> kIdentity = {
     {"openssh-server", {"OpenSSH"}},       {"nginx", {"nginx"}},
@@ -44,7 +55,27 @@ const std::map<std::string, Identity> kIdentity = {
     {"dovecot-imapd", {"Dovecot imapd", false}}, {"dovecot-pop3d", {"Dovecot pop3d", false}},
     {"dnsmasq-base", {"dnsmasq"}},         {"mosquitto", {"Mosquitto"}},
     {"samba", {"Samba smbd", false}},      {"xrdp", {"xrdp", false}},
+    // "OK MPD 0.23.5": the protocol's version, not mpd's (0.23.12); tojimari
+    // reports it as the version, so the version is not asserted.
+    {"mpd", {"Music Player Daemon", false}},
+    {"tigervnc-standalone-server/vnc", {"VNC", false, false, "protocol 003.008"}},
+    {"tigervnc-standalone-server/x11", {"", false, false, "access denied"}},
+    // "distccd v1": the protocol's version; extrainfo is what its compiler
+    // said, if it ran in time.
+    {"distcc", {"distccd", false}},
+    {"nats-server", {"NATS server"}},
+    {"etcd-server", {"etcd", true, false, "cluster "}},
+    // "ClamAV 1.4.6" answers VERSION, which no probe sends yet.
+    {"clamav-daemon", {"Clam AV", false}},
+    {"unbound", {"Unbound"}},              // version.bind over DNS over TLS
+    {"openvpn", {std::nullopt, false}},
+    {"gpsd", {"GPSD-NG", true, true}},
+    {"kamailio", {"Kamailio SIP server", true, false, "x86_64/linux"}},
 };
+// Servers in the zoo that tojimari does not identify yet (no signature, or
+// a server that answers one connection at a time): scanned all the same, so
+// each must be reported within the scan's bound; nothing else is asserted.
+const std::set<std::string> kNotYetIdentified = {"nbd-server", "iperf3", "pptpd", "pgbouncer"};
 
 // The upstream part of a Debian version: "1:9.2p1-2+deb12u3" -> "9.2p1".
 std::string Upstream(std::string v) {
@@ -113,7 +144,12 @@ class ServiceZoo : public ::testing::Test {
     while (std::chrono::steady_clock::now() < end) {
       auto r = tjlab::Run({"ip", "netns", "exec", TargetNs(), "ss", "-Hltn"}, seconds(10));
       bool all = true;
-      for (int p : ports) all &= r.out.find(std::string(kTarget) + ":" + std::to_string(p) + " ") != std::string::npos;
+      for (int p : ports) {
+        bool bound = false;  // to the target's address, or to all of NS's (gpsd, Xvnc's X11)
+        for (std::string at : {std::string(kTarget), std::string("0.0.0.0")})
+          bound |= r.out.find(at + ":" + std::to_string(p) + " ") != std::string::npos;
+        all &= bound;
+      }
       if (all) return true;
       usleep(200 * 1000);
     }
@@ -171,18 +207,27 @@ TEST_F(ServiceZoo, IdentifiesEveryServerAndSurvivesHostileOnes) {
     ASSERT_TRUE(found.count(e.port)) << run.out;
     const auto& j = found[e.port];
     const auto& v = j["version"];
-    const Identity& id = kIdentity.at(e.package);
+    if (kNotYetIdentified.count(e.package)) continue;
+    auto two = kIdentity.find(e.package + "/" + e.name);
+    const Identity& id = two != kIdentity.end() ? two->second : kIdentity.at(e.package);
     std::string truth = Upstream(
         tjlab::Run({"dpkg-query", "-W", "-f=${Version}", e.package}, seconds(10)).out);
     names += j["service"] == e.name;
-    products += v["product"] == id.product;
     EXPECT_EQ(j["service"], e.name);
-    EXPECT_EQ(v["product"], id.product);
+    if (id.product) {
+      products += v["product"] == *id.product;
+      EXPECT_EQ(v["product"], *id.product);
+    }
     EXPECT_EQ(v["tunnel"], e.tunnel == "ssl" ? "ssl" : "");
     if (id.version) {
       ++with_version;
-      versions += v["version"] == truth;
-      EXPECT_EQ(v["version"], truth);
+      std::string told = v["version"];
+      bool right = told == truth || (id.version_first && told.rfind(truth + " ", 0) == 0);
+      versions += right;
+      EXPECT_TRUE(right) << "version " << told << ", package " << truth;
+    }
+    if (!id.info.empty()) {
+      EXPECT_NE(v["extrainfo"].get<std::string>().find(id.info), std::string::npos) << v.dump();
     }
     // SMB names the machine (smb.conf's netbios name) in its NTLM challenge.
     if (e.package == "samba") {
@@ -201,7 +246,8 @@ TEST_F(ServiceZoo, IdentifiesEveryServerAndSurvivesHostileOnes) {
     }
   }
   for (int p : hostile) EXPECT_TRUE(found.count(p)) << "hostile port " << p << " missing from the report";
-  std::cout << "service zoo: " << zoo.size() << " ports; service right " << names << ", product right "
+  std::cout << "service zoo: " << zoo.size() << " ports (" << kNotYetIdentified.size()
+            << " servers not asserted yet); service right " << names << ", product right "
             << products << ", version right " << versions << "/" << with_version << "; scan took "
             << run.seconds << " s\n"
             << run.out;

@@ -275,6 +275,169 @@ EOF
   echo "3389 ms-wbt-server xrdp starttls"
 }
 
+start_mpd() {  # Music Player Daemon: a null audio output, an empty library
+  _have /usr/bin/mpd || return
+  mkdir -p "$DIR/mpd/music" "$DIR/mpd/playlists"
+  cat >"$DIR/mpd.conf" <<EOF
+music_directory "$DIR/mpd/music"
+playlist_directory "$DIR/mpd/playlists"
+db_file "$DIR/mpd/db"
+state_file "$DIR/mpd/state"
+pid_file "$DIR/mpd/pid"
+log_file "$DIR/mpd_error.log"
+bind_to_address "$IP"
+port "6600"
+zeroconf_enabled "no"
+audio_output {
+  type "null"
+  name "zoo"
+}
+EOF
+  _bg mpd /usr/bin/mpd --no-daemon "$DIR/mpd.conf"
+  echo "6600 mpd mpd -"
+}
+
+start_vnc() {  # TigerVNC's Xvnc: VNC on 5901, X11 over TCP on 6001 (display :1)
+  _have /usr/bin/Xvnc || return
+  # Display :1's lock and socket live under /tmp: a private mount namespace
+  # with a /tmp of its own keeps them apart from any X server of the host.
+  mkdir -p "$DIR/xvnc-tmp" && chmod 1777 "$DIR/xvnc-tmp"
+  _bg xvnc unshare -m sh -c "mount --bind '$DIR/xvnc-tmp' /tmp && exec /usr/bin/Xvnc :1 -rfbport 5901 \
+    -interface '$IP' -SecurityTypes None -listen tcp -nolisten unix -geometry 640x480"
+  echo "5901 vnc tigervnc-standalone-server -"
+  echo "6001 x11 tigervnc-standalone-server -"
+}
+
+start_distcc() {
+  _have /usr/bin/distccd || return
+  _bg distccd /usr/bin/distccd --daemon --no-detach --user nobody --listen "$IP" --port 3632 \
+    --allow 198.18.0.0/15 --log-stderr
+  echo "3632 distccd distcc -"
+}
+
+start_nats() {
+  _have /usr/sbin/nats-server || return
+  _bg nats /usr/sbin/nats-server -a "$IP" -p 4222 -P "$DIR/nats.pid"
+  echo "4222 nats nats-server -"
+}
+
+start_etcd() {  # a one-member cluster: clients on 2379, peers on 2380
+  _have /usr/bin/etcd || return
+  _bg etcd /usr/bin/etcd --name zoo --data-dir "$DIR/etcd" \
+    --listen-client-urls "http://$IP:2379" --advertise-client-urls "http://$IP:2379" \
+    --listen-peer-urls "http://$IP:2380" --initial-advertise-peer-urls "http://$IP:2380" \
+    --initial-cluster "zoo=http://$IP:2380"
+  echo "2379 http etcd-server -"
+  echo "2380 http etcd-server -"
+}
+
+start_clamd() {  # with a one-signature database of our own (no download)
+  _have /usr/sbin/clamd || return
+  mkdir -p "$DIR/clamav"
+  # The EICAR test file's MD5 and size, as a .hdb hash signature.
+  echo '44d88612fea8a8f36de82e1278abb02f:68:Zoo.EICAR-Test-File' >"$DIR/clamav/zoo.hdb"
+  printf 'Foreground yes\nTCPSocket 3310\nTCPAddr %s\nDatabaseDirectory %s/clamav\nPidFile %s/clamd.pid\nLogFile %s/clamd_error.log\nUser root\n' \
+    "$IP" "$DIR" "$DIR" "$DIR" >"$DIR/clamd.conf"
+  _bg clamd /usr/sbin/clamd --config-file="$DIR/clamd.conf"
+  echo "3310 clam clamav-daemon -"
+}
+
+start_unbound() {  # DNS over TLS on 853; answers version.bind, resolves nothing
+  _have /usr/sbin/unbound || return
+  cat >"$DIR/unbound.conf" <<EOF
+server:
+  interface: $IP@853
+  tls-port: 853
+  tls-service-key: "$DIR/key.pem"
+  tls-service-pem: "$DIR/cert.pem"
+  do-daemonize: no
+  username: ""
+  chroot: ""
+  directory: "$DIR"
+  pidfile: "$DIR/unbound.pid"
+  use-syslog: no
+  logfile: ""
+  access-control: 198.18.0.0/15 allow
+  hide-version: no
+  local-zone: "." refuse
+remote-control:
+  control-enable: no
+EOF
+  _bg unbound /usr/sbin/unbound -d -c "$DIR/unbound.conf"
+  echo "853 domain unbound ssl"
+}
+
+start_pptpd() {  # the PPTP control channel; no call ever reaches pppd
+  _have /usr/sbin/pptpd || return
+  printf 'listen %s\nlocalip 10.99.0.1\nremoteip 10.99.0.2-254\n' "$IP" >"$DIR/pptpd.conf"
+  _bg pptpd /usr/sbin/pptpd -f -c "$DIR/pptpd.conf" -p "$DIR/pptpd.pid" -o /dev/null
+  echo "1723 pptp pptpd -"
+}
+
+start_openvpn() {  # a TLS-mode server over TCP; its tun device exists only in NS
+  _have /usr/sbin/openvpn || return
+  _bg openvpn /usr/sbin/openvpn --server 10.99.1.0 255.255.255.0 --topology subnet --dev tun \
+    --proto tcp-server --local "$IP" --lport 1194 --ca "$DIR/cert.pem" --cert "$DIR/cert.pem" \
+    --key "$DIR/key.pem" --dh none --verb 3 --writepid "$DIR/openvpn.pid"
+  echo "1194 openvpn openvpn -"
+}
+
+start_nbd() {  # Network Block Device: one read-only export of 1 MB
+  _have /usr/bin/nbd-server || return
+  truncate -s 1M "$DIR/nbd.img"
+  printf '[generic]\n  listenaddr = %s\n  port = 10809\n  user = root\n  group = root\n[zoo]\n  exportname = %s/nbd.img\n  readonly = true\n' \
+    "$IP" "$DIR" >"$DIR/nbd.conf"
+  # In the foreground (-d) it serves one client and exits; so it daemonizes,
+  # a session of its own, and stop kills that group by the pid it wrote.
+  ip netns exec "$NS" /usr/bin/nbd-server -C "$DIR/nbd.conf" -p "$DIR/nbd.pid" >"$DIR/nbd.log" 2>&1 </dev/null
+  local i
+  for i in {1..50}; do [[ -s $DIR/nbd.pid ]] && break; sleep 0.1; done
+  cat "$DIR/nbd.pid" >>"$DIR/pids"
+  echo "10809 nbd nbd-server -"
+}
+
+start_gpsd() {  # no receiver: the daemon alone, on every address of NS (-G)
+  _have /usr/sbin/gpsd || return
+  _bg gpsd /usr/sbin/gpsd -N -n -G -S 2947 -F "$DIR/gpsd.sock" -P "$DIR/gpsd.pid"
+  echo "2947 gpsd-ng gpsd -"
+}
+
+start_kamailio() {  # a SIP server over TCP that answers OPTIONS
+  _have /usr/sbin/kamailio || return
+  cat >"$DIR/kamailio.cfg" <<EOF
+#!KAMAILIO
+listen=tcp:$IP:5060
+children=2
+tcp_children=2
+log_stderror=yes
+mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
+loadmodule "sl.so"
+request_route {
+  if (method == "OPTIONS") { sl_send_reply("200", "OK"); exit; }
+  sl_send_reply("404", "Not here");
+}
+EOF
+  _bg kamailio /usr/sbin/kamailio -DD -E -f "$DIR/kamailio.cfg" -P "$DIR/kamailio.pid" -m 32 -M 8 -w "$DIR"
+  echo "5060 sip kamailio -"
+}
+
+start_iperf3() {
+  _have /usr/bin/iperf3 || return
+  _bg iperf3 /usr/bin/iperf3 -s -B "$IP" -p 5201
+  echo "5201 iperf3 iperf3 -"
+}
+
+start_pgbouncer() {  # in front of the zoo's PostgreSQL; refuses to run as root
+  _have /usr/sbin/pgbouncer || return
+  # It logs to its standard error (DIR/pgbouncer.log); DIR is not its to write.
+  printf '[databases]\nzoo = host=%s port=5432\n[pgbouncer]\nlisten_addr = %s\nlisten_port = 6432\nunix_socket_dir =\nauth_type = trust\nauth_file = %s/pgbouncer.users\n' \
+    "$IP" "$IP" "$DIR" >"$DIR/pgbouncer.ini"
+  echo '"zoo" ""' >"$DIR/pgbouncer.users"
+  chmod 644 "$DIR/pgbouncer.ini" "$DIR/pgbouncer.users"
+  _bg pgbouncer runuser -u postgres -- /usr/sbin/pgbouncer "$DIR/pgbouncer.ini"
+  echo "6432 pgbouncer pgbouncer -"
+}
+
 case $cmd in
   start)
     NS=$1 DIR=$2 IP=$3
@@ -283,7 +446,8 @@ case $cmd in
     : >"$DIR/pids"
     _cert
     for s in ssh nginx apache lighttpd mariadb postgres redis stunnel memcached vsftpd postfix \
-             dovecot dnsmasq mosquitto samba xrdp; do
+             dovecot dnsmasq mosquitto samba xrdp mpd vnc distcc nats etcd clamd unbound pptpd \
+             openvpn nbd gpsd kamailio iperf3 pgbouncer; do
       "start_$s"
     done
     exit "$zoo_missing"
