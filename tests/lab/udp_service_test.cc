@@ -1,5 +1,6 @@
 // -sU -sV against the real UDP servers of tests/lab/udp_zoo.sh (dnsmasq,
-// snmpd, chrony, rpcbind, memcached) in the lab target, beside silent
+// snmpd, chrony, rpcbind, memcached, xinetd's echo/daytime/chargen/time,
+// tftpd-hpa, nmbd, Kamailio, OpenVPN, libcoap) in the lab target, beside silent
 // (nftables-dropped) and closed ports: name and product for every server,
 // the version wherever the server tells it (truth from dpkg-query), nothing
 // invented for silent or closed ports, and a bounded time.
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -38,9 +40,15 @@ std::string Upstream(std::string v) {
 
 // What each server is called, and what it tells of itself over UDP.
 struct Identity {
-  std::string service, product;
-  std::string version_package;  // the package whose version the server tells; empty: none told
-  std::string info_has;         // a part of extrainfo
+  std::string service;
+  // nullopt: the reply names the product but tojimari's data does not yet,
+  // so it is not asserted (the issue lists these).
+  std::optional<std::string> product;
+  std::string version_package{};  // the package whose version the server tells; empty: none told
+  std::string info_has{};         // a part of extrainfo
+  // false: -sV has no probe for it yet (the service is the table's name);
+  // only the name and the open state are asserted.
+  bool probed = true;
 };
 const std::map<int, Identity> kZoo = {
     {53, {"domain", "dnsmasq", "dnsmasq-base", ""}},
@@ -52,6 +60,20 @@ const std::map<int, Identity> kZoo = {
     // the version field is the protocol's, as nmap reports it.
     {111, {"rpcbind", "rpcbind", "", "100000 rpcbind v2-4 tcp/udp"}},
     {11211, {"memcached", "memcached", "memcached", ""}},
+    // xinetd's built-in services answer any datagram but an empty one.
+    {7, {"echo", ""}},
+    {13, {"daytime", std::nullopt, "", "", false}},
+    {19, {"chargen", std::nullopt, "", "", false}},
+    {37, {"time", std::nullopt, "", "", false}},
+    // tftpd-hpa answers from a port of its own (a new TFTP transfer id),
+    // which -sV's connected socket does not hear.
+    {69, {"tftp", std::nullopt, "", "", false}},
+    // nmbd's node status names the machine (smb.conf's netbios name).
+    {137, {"netbios-ns", std::nullopt}},
+    {5060, {"sip", "Kamailio SIP server", "kamailio", "x86_64/linux"}},
+    {1194, {"openvpn", std::nullopt}},
+    // libcoap's example server lists its resources; no software named.
+    {5683, {"coap", "", "", "resource list"}},
 };
 
 class UdpServiceZoo : public LabFixture {
@@ -73,7 +95,9 @@ class UdpServiceZoo : public LabFixture {
     int port;
     std::string name, package;
     while (in >> port >> name >> package) open.insert(port);
-    ASSERT_EQ(open, (std::set<int>{53, 111, 123, 161, 11211})) << r.out << r.err;
+    std::set<int> want;
+    for (const auto& [port, id] : kZoo) want.insert(port);
+    ASSERT_EQ(open, want) << r.out << r.err;
     for (int i = 0; i < 100; ++i) {
       auto ss = tjlab::Run({"ip", "netns", "exec", lab_->target_ns(), "ss", "-Hulnp"}, seconds(10));
       int bound = 0;
@@ -96,8 +120,9 @@ TEST_F(UdpServiceZoo, IdentifiesEveryServerAndInventsNothing) {
   const std::string drop = lab_->Fact("LAB_DROP_UDP");  // silent: open|filtered
   const int silent = std::stoi(drop.substr(0, drop.find('-')));
   const std::vector<int> closed = {1000, 1001};
-  std::string spec =
-      "U:53,111,123,161,11211," + std::to_string(silent) + "," + std::to_string(silent + 1) + ",1000,1001";
+  std::string spec = "U:";
+  for (const auto& [port, id] : kZoo) spec += std::to_string(port) + ",";
+  spec += std::to_string(silent) + "," + std::to_string(silent + 1) + ",1000,1001";
   const std::string nd = P("udp.ndjson"), normal = P("udp.txt");
   auto run = lab_->RunInScanner(
       {ScannerBin(), "-sU", "-sV", "-Pn", "-n", "-p", spec, "--ndjson", nd, "-oN", normal, kTarget},
@@ -124,9 +149,14 @@ TEST_F(UdpServiceZoo, IdentifiesEveryServerAndInventsNothing) {
     const auto& v = j["version"];
     EXPECT_EQ(j["state"], "open");
     EXPECT_EQ(j["service"], id.service);
-    EXPECT_EQ(v.value("product", ""), id.product);
-    EXPECT_EQ(v.value("method", ""), "probed");
-    bool ok = j["service"] == id.service && v.value("product", "") == id.product;
+    bool ok = j["service"] == id.service;
+    if (id.product) {
+      EXPECT_EQ(v.value("product", ""), *id.product);
+      ok &= v.value("product", "") == *id.product;
+    }
+    if (id.probed) {
+      EXPECT_EQ(v.value("method", ""), "probed");
+    }
     if (!id.version_package.empty()) {
       std::string truth =
           Upstream(tjlab::Run({"dpkg-query", "-W", "-f=${Version}", id.version_package}, seconds(10)).out);
@@ -141,6 +171,7 @@ TEST_F(UdpServiceZoo, IdentifiesEveryServerAndInventsNothing) {
   }
   EXPECT_EQ(services[111]["version"].value("version", ""), "2-4");
   EXPECT_EQ(services[161]["version"].value("ostype", ""), "Linux");
+  EXPECT_EQ(services[137]["version"].value("hostname", ""), "ZOO");
 
   // Silent ports stay open|filtered with the table's name only; closed ones
   // get no service at all.
@@ -173,6 +204,28 @@ TEST_F(UdpServiceZoo, IdentifiesEveryServerAndInventsNothing) {
   std::cout << "udp service zoo: " << kZoo.size() << " servers, " << right << " fully right; scan took "
             << run.seconds << " s\n"
             << ss.str();
+}
+
+// -sU alone (no -sV) calls every server open, as nmap -sU does: each gets
+// its protocol's datagram (data/udp-payloads.txt, nmap's payloads under
+// ours), including the xinetd services that ignore an empty one.
+TEST_F(UdpServiceZoo, PlainScanFindsEveryServerOpen) {
+  if (NotReady()) return;
+  std::string spec = "U:";
+  for (const auto& [port, id] : kZoo) spec += std::to_string(port) + ",";
+  spec.pop_back();
+  const std::string nd = P("plain.ndjson");
+  auto run = lab_->RunInScanner({ScannerBin(), "-sU", "-Pn", "-n", "-p", spec, "--ndjson", nd, kTarget},
+                                seconds(120));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::map<int, std::string> state;
+  std::ifstream in(nd);
+  for (std::string line; std::getline(in, line);) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_object() && j.contains("port") && j.contains("state")) state[j["port"].get<int>()] = j["state"];
+  }
+  for (const auto& [port, id] : kZoo) EXPECT_EQ(state[port], "open") << port << " " << id.service << "\n" << run.out;
+  std::cout << "plain -sU of " << kZoo.size() << " servers: " << run.seconds << " s\n";
 }
 
 // Closed ports the scan could only call open|filtered: the target drops

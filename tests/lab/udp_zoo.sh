@@ -9,7 +9,8 @@
 #
 # Every server binds IP (the target's address) inside NS; none is started on
 # the host (see scripts/deps.sh). dnsmasq also binds TCP 53: bring the lab
-# up with a --ports list without 53.
+# up with a --ports list without 53. nmbd also binds 138 and the subnet's
+# broadcast address (still inside NS); openvpn makes a tun device in NS.
 set -uo pipefail
 
 cmd=${1:-}; shift || true
@@ -67,10 +68,92 @@ start_memcached() {
   echo "11211 memcache memcached"
 }
 
+start_xinetd() {  # xinetd's own UDP echo, daytime, chargen and time: silent to an empty datagram
+  _have /usr/sbin/xinetd || return
+  local svc port
+  : >"$DIR/xinetd.conf"
+  for svc in echo:7 daytime:13 chargen:19 time:37; do
+    port=${svc#*:} svc=${svc%:*}
+    printf 'service %s\n{\n  type = INTERNAL UNLISTED\n  id = %s-dgram\n  socket_type = dgram\n  protocol = udp\n  port = %s\n  wait = yes\n  user = root\n  bind = %s\n}\n' \
+      "$svc" "$svc" "$port" "$IP" >>"$DIR/xinetd.conf"
+  done
+  _bg xinetd "$have" -dontfork -f "$DIR/xinetd.conf" -pidfile "$DIR/xinetd.pid"
+  echo "7 echo xinetd"
+  echo "13 daytime xinetd"
+  echo "19 chargen xinetd"
+  echo "37 time xinetd"
+}
+
+start_tftpd() {  # tftpd-hpa, serving an empty directory
+  _have /usr/sbin/in.tftpd || return
+  mkdir -p "$DIR/tftp"
+  _bg tftpd /usr/sbin/in.tftpd -L -a "$IP:69" -s -u nobody "$DIR/tftp"
+  echo "69 tftp tftpd-hpa"
+}
+
+start_nmbd() {  # Samba's NetBIOS name server alone (no smbd)
+  _have /usr/sbin/nmbd || return
+  local d=$DIR/samba
+  mkdir -p "$d"/{private,state,cache,lock,pid}
+  cat >"$DIR/smb.conf" <<EOF
+[global]
+  workgroup = ZOOLAB
+  netbios name = ZOO
+  server role = standalone server
+  interfaces = $IP/24
+  bind interfaces only = yes
+  dns proxy = no
+  private dir = $d/private
+  state directory = $d/state
+  cache directory = $d/cache
+  lock directory = $d/lock
+  pid directory = $d/pid
+  log file = $DIR/nmbd_error.log
+EOF
+  _bg nmbd /usr/sbin/nmbd --foreground --no-process-group --debug-stdout -s "$DIR/smb.conf"
+  echo "137 netbios-ns samba"
+}
+
+start_kamailio() {  # a SIP server over UDP that answers OPTIONS
+  _have /usr/sbin/kamailio || return
+  cat >"$DIR/kamailio.cfg" <<EOF
+#!KAMAILIO
+listen=udp:$IP:5060
+children=2
+log_stderror=yes
+mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
+loadmodule "sl.so"
+request_route {
+  if (method == "OPTIONS") { sl_send_reply("200", "OK"); exit; }
+  sl_send_reply("404", "Not here");
+}
+EOF
+  _bg kamailio /usr/sbin/kamailio -DD -E -f "$DIR/kamailio.cfg" -P "$DIR/kamailio.pid" -m 32 -M 8 -w "$DIR"
+  echo "5060 sip kamailio"
+}
+
+start_openvpn() {  # a TLS-mode server over UDP; its tun device exists only in NS
+  _have /usr/sbin/openvpn || return
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$DIR/ovpn-key.pem" -out "$DIR/ovpn-cert.pem" -days 20 \
+    -subj "/CN=zoo.lab" >/dev/null 2>&1
+  _bg openvpn /usr/sbin/openvpn --server 10.99.2.0 255.255.255.0 --topology subnet --dev tun \
+    --proto udp --local "$IP" --lport 1194 --ca "$DIR/ovpn-cert.pem" --cert "$DIR/ovpn-cert.pem" \
+    --key "$DIR/ovpn-key.pem" --dh none --verb 3 --writepid "$DIR/openvpn.pid"
+  echo "1194 openvpn openvpn"
+}
+
+start_coap() {  # libcoap's example server (/.well-known/core, /time)
+  _have /usr/bin/coap-server-notls || return
+  _bg coap /usr/bin/coap-server-notls -A "$IP" -p 5683
+  echo "5683 coap libcoap3-bin"
+}
+
 case $cmd in
   start)
     NS=$1 DIR=$2 IP=$3
-    for s in dnsmasq snmpd chrony rpcbind memcached; do "start_$s"; done
+    for s in dnsmasq snmpd chrony rpcbind memcached xinetd tftpd nmbd kamailio openvpn coap; do
+      "start_$s"
+    done
     exit "$zoo_missing"
     ;;
   stop)
