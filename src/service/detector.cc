@@ -74,9 +74,12 @@ class PortProbe {
         continue;
       }
       // The next probes side by side, each on its own connection (plain
-      // TCP only: a TLS handshake each is too dear), judged in order.
+      // TCP only: a TLS handshake each is too dear), judged in order. A
+      // probe made for this port goes alone: servers that take one
+      // connection at a time (pptpd, iperf3) must see it first.
       std::vector<const Probe*> batch;
-      for (; i < order.size() && batch.size() < Batch(tls); ++i) {
+      const size_t room = Likely(*p, tls) ? 1 : Batch(tls);
+      for (; i < order.size() && batch.size() < room; ++i) {
         const Probe* q = order[i];
         if (q->tls_handshake) break;
         if (!soft.empty() && !ProbeCanName(db_, *q, soft)) continue;
@@ -144,14 +147,18 @@ class PortProbe {
     return p.payload.empty() && !p.tls_handshake && !p.udp ? &p : nullptr;
   }
 
+  bool Likely(const Probe& p, bool tls) const {
+    return p.ports.Contains(port_) || (tls && p.sslports.Contains(port_)) ||
+           (p.tls_handshake && p.sslports.Contains(port_));
+  }
+
   // TCP probes worth sending here: those listing the port first, then the
   // rest by rarity, leaving out the rare ones beyond the intensity.
   std::vector<const Probe*> Order(bool tls) const {
     std::vector<std::pair<int, const Probe*>> keyed;
     for (const auto& p : db_.probes) {
       if (p.udp || &p == NullProbe()) continue;
-      bool likely = p.ports.Contains(port_) || (tls && p.sslports.Contains(port_)) ||
-                    (p.tls_handshake && p.sslports.Contains(port_));
+      bool likely = Likely(p, tls);
       if (!likely && p.rarity > o_.intensity) continue;
       keyed.emplace_back(likely ? 0 : p.rarity, &p);
     }
@@ -253,7 +260,12 @@ class PortProbe {
     if (!c) return std::nullopt;
     wait = std::min(wait, o_.max_probe_wait);
     const auto full = Clock::now() + std::min(milliseconds(p.wait_ms), o_.max_probe_wait);
-    if (!p.payload.empty() && !c->Send(p.payload, Until(wait))) return Reply{"", ReadEnd::kClosed, c->was_reset()};
+    if (!p.payload.empty() && !c->Send(p.payload, Until(wait))) {
+      Reply closed;
+      closed.end = ReadEnd::kClosed;
+      closed.reset = c->was_reset();
+      return closed;
+    }
     Reply r;
     auto until = Until(wait);
     auto hard = [&](const std::string& b) {
@@ -275,7 +287,9 @@ class PortProbe {
     while (r.end == ReadEnd::kTimeout && Clock::now() < until && MatchReply(db_, p, r.bytes).soft)
       r.end = c->Read(&r.bytes, o_.max_reply, until, o_.quiet, hard);
     r.reset = c->was_reset();
-    if (r.end == ReadEnd::kTimeout && r.bytes.empty() && p.followup.empty() && until < full) {
+    // (Not the NULL probe's: a service that takes one connection at a time,
+    // as pptpd does, would wait on it while the probes queue behind.)
+    if (r.end == ReadEnd::kTimeout && r.bytes.empty() && !p.payload.empty() && p.followup.empty() && until < full) {
       r.open = std::move(c);
       r.late_until = full;
     }

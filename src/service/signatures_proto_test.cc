@@ -35,7 +35,7 @@ TEST(SignaturesProto, EchoOfTheProbeIsNotTheService) {
         "OpenVPNReset", "Socks5", "AJPCPing", "FastCGIGetValues", "HTTP2Preface", "ZabbixAgentVersion",
         "AFPGetStatus", "IdentQuery", "STUNBinding", "ModbusDeviceId", "S7Connect", "ENIPListIdentity",
         "HTTPVersionAPI", "ConsulAgentSelf", "VaultHealth", "MatrixFederationVersion", "NUTVersion", "NRPECheck",
-        "GearmanEcho", "BeanstalkdStats"}) {
+        "GearmanEcho", "BeanstalkdStats", "ClamdVersion", "IPerf3Cookie"}) {
     const Probe* p = db.Find(name);
     ASSERT_NE(p, nullptr) << name;
     ASSERT_FALSE(p->payload.empty()) << name;
@@ -298,6 +298,41 @@ TEST(SignaturesProto, QueuesAndUpsAnswerTheirOwnRequests) {
   ASSERT_NE(q, nullptr);
   ASSERT_EQ(q->payload.size(), 1036u);
   EXPECT_EQ(q->payload.substr(10, 12), "_NRPE_CHECK\0"s);
+}
+
+// Captured in the test zoo from Debian 12's packages.
+TEST(SignaturesProto, ZooDaemonsOfTheirOwnKind) {
+  auto nbd = Answer("NULL", "NBDMAGICIHAVEOPT\x00\x03"s);
+  EXPECT_EQ(nbd.info.name, "nbd");
+  EXPECT_EQ(nbd.info.product, "Network Block Device");
+  // mpd 0.23.12 greets with its protocol's version, not its own.
+  auto mpd = Answer("NULL", "OK MPD 0.23.5\n");
+  EXPECT_EQ(mpd.info.name, "mpd");
+  EXPECT_EQ(mpd.info.version, "");
+  EXPECT_EQ(mpd.info.extrainfo, "protocol 0.23.5");
+  auto gps = Answer("NULL", R"({"class":"VERSION","release":"3.22","rev":"3.22","proto_major":3,"proto_minor":14})"
+                            "\r\n");
+  EXPECT_EQ(gps.info.product, "gpsd");
+  EXPECT_EQ(gps.info.version, "3.22");
+  EXPECT_EQ(gps.info.extrainfo, "rev 3.22; protocol 3.14");
+  // PgBouncer 1.18.0 (S, C, M only) against PostgreSQL 15 (V, F, L, R too).
+  auto bouncer = Answer("PgStartup", "E\x00\x00\x00\x32" "SFATAL\x00" "C08P01\x00" "M\"trust\" authentication failed\x00\x00"s);
+  EXPECT_EQ(bouncer.info.name, "pgbouncer");
+  EXPECT_EQ(bouncer.info.product, "PgBouncer");
+  auto pg = Answer("PgStartup", "E\x00\x00\x00\x67" "SFATAL\x00VFATAL\x00" "C28000\x00Mno pg_hba.conf entry\x00"
+                                "Fauth.c\x00L543\x00RClientAuthentication\x00\x00"s);
+  EXPECT_EQ(pg.info.name, "postgresql");
+  auto clam = Answer("ClamdVersion", "ClamAV 1.4.6\n");
+  EXPECT_EQ(clam.info.product, "ClamAV");
+  EXPECT_EQ(clam.info.version, "1.4.6");
+  auto clam_db = Answer("ClamdVersion", "ClamAV 1.4.6/27000/Mon Dec  7 09:00:00 2026\n");
+  EXPECT_EQ(clam_db.info.version, "1.4.6");
+  EXPECT_EQ(clam_db.info.extrainfo, "signatures 27000, Mon Dec  7 09:00:00 2026");
+  EXPECT_EQ(Answer("IPerf3Cookie", "\x09").info.name, "iperf3");
+  EXPECT_FALSE(Answer("IPerf3Cookie", "\x09\x00"s).matched);
+  auto vpn = Answer("OpenVPNReset", "\x00\x1a@\x01\x02\x03\x04\x05\x06\x07\x08\x01\x00\x00\x00\x00tojimari\x00\x00\x00\x00"s);
+  EXPECT_EQ(vpn.info.name, "openvpn");
+  EXPECT_EQ(vpn.info.product, "OpenVPN");
 }
 
 TEST(SignaturesProto, Industrial) {

@@ -26,7 +26,7 @@ TEST(SignaturesUdpMore, ProbesAreUdpAndEchoesAreNotTheService) {
   const ProbeDb& db = BuiltinProbeDb();
   for (const char* name : {"SIPOptionsUDP", "MSSQLBrowser", "BACnetReadProperty", "STUNBindingUDP",
                            "ENIPListIdentityUDP", "IKEMainMode", "NBNSNodeStatus", "SSDPSearch", "MDNSServices",
-                           "OpenVPNResetUDP", "CoAPWellKnownCore"}) {
+                           "OpenVPNResetUDP", "CoAPWellKnownCore", "DaytimeUDP", "ChargenUDP", "TimeUDP"}) {
     const Probe* p = db.Find(name);
     ASSERT_NE(p, nullptr) << name;
     EXPECT_TRUE(p->udp) << name;
@@ -37,6 +37,23 @@ TEST(SignaturesUdpMore, ProbesAreUdpAndEchoesAreNotTheService) {
   // -sU asks BACnet's question too (udp-payloads.txt).
   ASSERT_EQ(UdpPayloadTable::Builtin().For(47808).size(), 1u);
   EXPECT_EQ(UdpPayloadTable::Builtin().For(47808)[0]->bytes.size(), 17u);
+}
+
+// xinetd 2.3.15's UDP built-ins (captured): chargen continues its pattern
+// where the last datagram stopped.
+TEST(SignaturesUdpMore, SmallServices) {
+  EXPECT_EQ(Answer("DaytimeUDP", "07 DEC 2026 00:13:12 UTC\r\n").info.name, "daytime");
+  const std::string line1 = "FGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~ !\"#$%&'()*+,-.";
+  const std::string line2 = "GHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~ !\"#$%&'()*+,-./";
+  ASSERT_EQ(line1.size(), 72u);
+  EXPECT_EQ(Answer("ChargenUDP", line1 + "\r\n" + line2 + "\r\n").info.name, "chargen");
+  auto t = Answer("TimeUDP", "\xee\xc0x\x99");
+  EXPECT_EQ(t.info.name, "time");
+  EXPECT_EQ(t.info.extrainfo, "32 bits");
+  EXPECT_FALSE(Answer("TimeUDP", "\xee\xc0x\x99\x00"s).matched);
+  // Too little to say beyond their own ports.
+  EXPECT_EQ(BuiltinProbeDb().Find("TimeUDP")->rarity, 9);
+  EXPECT_EQ(BuiltinProbeDb().Find("ChargenUDP")->rarity, 9);
 }
 
 TEST(SignaturesUdpMore, SipOverUdp) {

@@ -39,12 +39,14 @@ struct Expected {
 // What each package's server calls itself, and whether it tells its version.
 // A key "package/service" holds a package that serves two protocols.
 struct Identity {
+  Identity(std::optional<std::string> p, bool v = true, bool first = false, std::string i = "")
+      : product(std::move(p)), version(v), version_first(first), info(std::move(i)) {}
   // nullopt: the wire names the product but tojimari's data does not yet,
   // so it is not asserted (the issue lists these).
   std::optional<std::string> product;
-  bool version = true;         // the reply tells the package's upstream version
-  bool version_first = false;  // ... as the first word of a longer one ("3.22 rev 3.22")
-  std::string info{};          // a part of extrainfo the reply tells, if any
+  bool version;        // the reply tells the package's upstream version
+  bool version_first;  // ... as the first word of a longer one ("3.22 rev 3.22")
+  std::string info;    // a part of extrainfo the reply tells, if any
 };
 const std::map<std::string, Identity> kIdentity = {
     {"openssh-server", {"OpenSSH"}},       {"nginx", {"nginx"}},
@@ -55,9 +57,9 @@ const std::map<std::string, Identity> kIdentity = {
     {"dovecot-imapd", {"Dovecot imapd", false}}, {"dovecot-pop3d", {"Dovecot pop3d", false}},
     {"dnsmasq-base", {"dnsmasq"}},         {"mosquitto", {"Mosquitto"}},
     {"samba", {"Samba smbd", false}},      {"xrdp", {"xrdp", false}},
-    // "OK MPD 0.23.5": the protocol's version, not mpd's (0.23.12); tojimari
-    // reports it as the version, so the version is not asserted.
-    {"mpd", {"Music Player Daemon", false}},
+    // "OK MPD 0.23.5": the protocol's version, not mpd's (0.23.12): told as
+    // such, never as the daemon's version.
+    {"mpd", {"Music Player Daemon", false, false, "protocol 0.23"}},
     {"tigervnc-standalone-server/vnc", {"VNC", false, false, "protocol 003.008"}},
     {"tigervnc-standalone-server/x11", {"", false, false, "access denied"}},
     // "distccd v1": the protocol's version; extrainfo is what its compiler
@@ -65,17 +67,25 @@ const std::map<std::string, Identity> kIdentity = {
     {"distcc", {"distccd", false}},
     {"nats-server", {"NATS server"}},
     {"etcd-server", {"etcd", true, false, "cluster "}},
-    // "ClamAV 1.4.6" answers VERSION, which no probe sends yet.
-    {"clamav-daemon", {"Clam AV", false}},
+    // "ClamAV 1.4.6" answers VERSION.
+    {"clamav-daemon", {"ClamAV"}},
     {"unbound", {"Unbound"}},              // version.bind over DNS over TLS
-    {"openvpn", {std::nullopt, false}},
-    {"gpsd", {"GPSD-NG", true, true}},
+    {"openvpn", {"OpenVPN", false}},
+    {"gpsd", {"gpsd", true, false, "protocol 3."}},
+    {"nbd-server", {"Network Block Device", false, false, "newstyle"}},
+    {"iperf3", {"iperf3", false}},
+    {"pgbouncer", {"PgBouncer", false}},
+    {"pptpd", {std::nullopt, false}},
     {"kamailio", {"Kamailio SIP server", true, false, "x86_64/linux"}},
 };
 // Servers in the zoo that tojimari does not identify yet (no signature, or
 // a server that answers one connection at a time): scanned all the same, so
 // each must be reported within the scan's bound; nothing else is asserted.
-const std::set<std::string> kNotYetIdentified = {"nbd-server", "iperf3", "pptpd", "pgbouncer"};
+// iperf3 runs one test at a time, and a client that leaves without its
+// 37-byte cookie (the port scan's connect, -sV's banner wait) puts it in an
+// error state in which it resets the next connections: whether its own
+// probe is heard depends on the order of connections (named alone, it is).
+const std::set<std::string> kNotYetIdentified = {"iperf3"};
 
 // The upstream part of a Debian version: "1:9.2p1-2+deb12u3" -> "9.2p1".
 std::string Upstream(std::string v) {
