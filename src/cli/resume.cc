@@ -2,9 +2,10 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,9 +25,10 @@ namespace tj {
 namespace {
 
 using Json = nlohmann::json;
-// 2: signed ("mac"), every field checked. Format 1 files (unsigned) are
-// refused: anyone could have written them.
-constexpr int kFormat = 2;
+// 3: one document per line, signed by the last line, every field checked.
+// Format 1 files (unsigned) are refused: anyone could have written them; 2
+// (one document, signed) was never released.
+constexpr int kFormat = 3;
 
 std::string Hex(const unsigned char* p, size_t n) {
   std::string out;
@@ -34,13 +36,38 @@ std::string Hex(const unsigned char* p, size_t n) {
   return out;
 }
 
-std::string Mac(std::string_view key, std::string_view text) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(text.data()),
-       text.size(), md, &len);
-  return Hex(md, len);
-}
+// HMAC-SHA256 over bytes given in pieces (OpenSSL 3's EVP_MAC).
+class Hmac {
+ public:
+  explicit Hmac(std::string_view key) {
+    mac_ = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    ctx_ = mac_ ? EVP_MAC_CTX_new(mac_) : nullptr;
+    char digest[] = "SHA256";
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_construct_end()};
+    ok_ = ctx_ && EVP_MAC_init(ctx_, reinterpret_cast<const unsigned char*>(key.data()), key.size(), params) == 1;
+  }
+  ~Hmac() {
+    EVP_MAC_CTX_free(ctx_);
+    EVP_MAC_free(mac_);
+  }
+  Hmac(const Hmac&) = delete;
+  Hmac& operator=(const Hmac&) = delete;
+  void Update(std::string_view bytes) {
+    ok_ = ok_ && EVP_MAC_update(ctx_, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()) == 1;
+  }
+  // Hex, or "" when OpenSSL failed.
+  std::string Final() {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    size_t len = 0;
+    ok_ = ok_ && EVP_MAC_final(ctx_, md, &len, sizeof md) == 1;
+    return ok_ ? Hex(md, len) : "";
+  }
+
+ private:
+  EVP_MAC* mac_ = nullptr;
+  EVP_MAC_CTX* ctx_ = nullptr;
+  bool ok_ = false;
+};
 
 bool IsKey(std::string_view k) {
   return k.size() == 64 && std::all_of(k.begin(), k.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
@@ -164,28 +191,58 @@ Result<std::string> LoadResumeKey(bool create) {
   return MakeError(fmt::format("cannot read the resume key \"{}\"", Printable(path)));
 }
 
-Status WriteResumeFile(OutputFile& out, const ResumeState& state, std::string_view key) {
-  Json hosts = Json::array();
-  for (const HostResult& h : state.hosts) {
-    Json ports = Json::array();
-    for (const PortResult& p : h.ports) ports.push_back(PortToJson(p));
-    hosts.push_back({{"ip", h.addr.ToString()},
-                     {"name", h.name},
-                     {"reason", ReasonName(h.reason)},
-                     {"latency_us", h.latency.count()},
-                     {"ports", std::move(ports)}});
-  }
-  Json doc = {{"tojimari_resume", kFormat},
-              {"args", state.args},
-              {"start_index", state.start_index},
-              {"hosts", std::move(hosts)}};
-  // Signed over the document as nlohmann writes it without "mac": keys in
-  // sorted order, integers only, so the reader rebuilds the same bytes.
-  const std::string mac = Mac(key, doc.dump(-1, ' ', false, Json::error_handler_t::replace));
-  doc["mac"] = mac;
-  std::string text = doc.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
-  if (!out.get() || fwrite(text.data(), 1, text.size(), out.get()) != text.size())
-    return MakeError(fmt::format("cannot write resume file \"{}\"", Printable(out.target_path())));
+namespace {
+
+Json HostToJson(const HostResult& h) {
+  Json ports = Json::array();
+  for (const PortResult& p : h.ports) ports.push_back(PortToJson(p));
+  return {{"ip", h.addr.ToString()},
+          {"name", h.name},
+          {"reason", ReasonName(h.reason)},
+          {"latency_us", h.latency.count()},
+          {"ports", std::move(ports)}};
+}
+
+std::string Line(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n"; }
+
+}  // namespace
+
+Result<ResumeSpool> ResumeSpool::Open() {
+  std::FILE* f = std::tmpfile();  // unlinked: nothing is left behind, whatever happens
+  if (!f) return MakeError(fmt::format("cannot make a temporary file for the resume state: {}", std::strerror(errno)));
+  return ResumeSpool(f);
+}
+
+ResumeSpool::~ResumeSpool() {
+  if (file_) std::fclose(file_);
+}
+
+void ResumeSpool::Add(const HostResult& h) {
+  const std::string line = Line(HostToJson(h));
+  if (status_.ok() && std::fwrite(line.data(), 1, line.size(), file_) != line.size())
+    status_ = MakeError(fmt::format("cannot keep the resume state: {}", std::strerror(errno)));
+}
+
+Status WriteResumeFile(OutputFile& out, const std::vector<std::string>& args, uint64_t start_index,
+                       ResumeSpool& hosts, std::string_view key) {
+  auto fail = [&] { return MakeError(fmt::format("cannot write resume file \"{}\"", Printable(out.target_path()))); };
+  if (!hosts.status().ok()) return hosts.status();
+  if (!out.get()) return fail();
+  Hmac mac(key);
+  auto put = [&](std::string_view bytes) {
+    mac.Update(bytes);
+    return std::fwrite(bytes.data(), 1, bytes.size(), out.get()) == bytes.size();
+  };
+  if (!put(Line(Json{{"tojimari_resume", kFormat}, {"args", args}, {"start_index", start_index}}))) return fail();
+  if (std::fflush(hosts.file_) != 0 || std::fseek(hosts.file_, 0, SEEK_SET) != 0) return fail();
+  char buf[1 << 16];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, hosts.file_)) > 0;)
+    if (!put(std::string_view(buf, n))) return fail();
+  if (std::ferror(hosts.file_)) return fail();
+  const std::string sig = mac.Final();
+  if (sig.empty()) return MakeError("cannot sign the resume file (OpenSSL's HMAC failed)");
+  const std::string last = Line(Json{{"mac", sig}});
+  if (std::fwrite(last.data(), 1, last.size(), out.get()) != last.size()) return fail();
   return out.Commit();
 }
 
@@ -193,41 +250,56 @@ Result<ResumeState> ParseResume(std::string_view text, std::string_view path, st
   auto bad = [&](std::string_view why) {
     return MakeError(fmt::format("resume file \"{}\": {}", Printable(path), Printable(why.substr(0, 200))));
   };
-  Json doc = Json::parse(text.begin(), text.end(), nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return bad("not a JSON document");
-  const Json* format = doc.contains("tojimari_resume") ? &doc["tojimari_resume"] : nullptr;
+  // The header line first: what kind of file this is.
+  const size_t first_end = text.find('\n');
+  Json head = Json::parse(text.substr(0, first_end), nullptr, false);
+  if (head.is_discarded() || !head.is_object()) return bad("not a tojimari resume file");
+  const Json* format = head.contains("tojimari_resume") ? &head["tojimari_resume"] : nullptr;
   if (!format || !format->is_number_integer()) return bad("not a tojimari resume file");
   if (*format != kFormat)
-    return bad(*format < kFormat ? "an unsigned resume file of an older tojimari: scan again"
+    return bad(*format < kFormat ? "written by an older tojimari (unsigned, or of another form): scan again"
                                  : "written by a newer tojimari");
+  // The last line signs every byte before it.
+  std::string_view body = text;
+  if (body.ends_with('\n')) body.remove_suffix(1);
+  const size_t last_start = body.rfind('\n');
+  if (last_start == std::string_view::npos || first_end == std::string_view::npos) return bad("has no signature");
+  Json last = Json::parse(body.substr(last_start + 1), nullptr, false);
+  if (last.is_discarded() || !last.is_object() || last.size() != 1 || !last.contains("mac") || !last["mac"].is_string())
+    return bad("has no signature");
   if (!key.empty()) {
-    if (!doc.contains("mac") || !doc["mac"].is_string()) return bad("has no signature");
-    const std::string mac = doc["mac"].get<std::string>();
-    doc.erase("mac");
-    const std::string want = Mac(key, doc.dump(-1, ' ', false, Json::error_handler_t::replace));
-    if (mac.size() != want.size() || CRYPTO_memcmp(mac.data(), want.data(), want.size()) != 0)
+    Hmac mac(key);
+    mac.Update(text.substr(0, last_start + 1));
+    const std::string want = mac.Final(), got = last["mac"].get<std::string>();
+    if (want.empty() || got.size() != want.size() || CRYPTO_memcmp(got.data(), want.data(), want.size()) != 0)
       return bad("was changed after it was written, or was written by another user: refusing to resume it");
-  } else {
-    doc.erase("mac");
   }
   ResumeState s;
-  for (const char* field : {"args", "start_index", "hosts"})
-    if (!doc.contains(field)) return bad(fmt::format("has no \"{}\"", field));
-  if (doc.size() != 4) return bad("has fields this version does not know");
-  const Json& args = doc["args"];
+  for (const char* field : {"args", "start_index"})
+    if (!head.contains(field)) return bad(fmt::format("has no \"{}\"", field));
+  if (head.size() != 3) return bad("has fields this version does not know");
+  const Json& args = head["args"];
   if (!args.is_array()) return bad("\"args\" is not a list");
   for (const Json& a : args) {
     if (!a.is_string()) return bad("an argument is not a string");
     s.args.push_back(a.get<std::string>());
   }
-  const Json& start = doc["start_index"];
+  const Json& start = head["start_index"];
   if (!start.is_number_unsigned() && !(start.is_number_integer() && start.get<int64_t>() >= 0))
     return bad("\"start_index\" is not a count");
   s.start_index = start.get<uint64_t>();
-  if (!doc["hosts"].is_array()) return bad("\"hosts\" is not a list");
-  for (const Json& hj : doc["hosts"]) {
+  // The hosts, one per line between the two.
+  std::string_view hosts = first_end < last_start ? text.substr(first_end + 1, last_start - first_end - 1) : "";
+  size_t line_no = 1;
+  while (!hosts.empty()) {
+    ++line_no;
+    const size_t nl = hosts.find('\n');
+    std::string_view line = hosts.substr(0, nl);
+    hosts = nl == std::string_view::npos ? std::string_view() : hosts.substr(nl + 1);
+    Json hj = Json::parse(line, nullptr, false);
+    if (hj.is_discarded()) return bad(fmt::format("line {} is not JSON", line_no));
     auto h = HostFromJson(hj);
-    if (!h) return bad(h.error().message);
+    if (!h) return bad(fmt::format("line {}: {}", line_no, h.error().message));
     s.hosts.push_back(std::move(*h));
   }
   return s;

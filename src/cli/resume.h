@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,10 +41,36 @@ inline constexpr uint64_t kMaxResumeBytes = 512ull << 20;  // a larger file is r
 // readable by others.
 Result<std::string> LoadResumeKey(bool create);
 
-// Writes the state, signed with key, and commits the file (see
-// report/safe_file.h: a crash leaves the previous file). The file is opened
-// before the scan, while the process may still rename in its directory.
-Status WriteResumeFile(OutputFile& out, const ResumeState& state, std::string_view key);
+// The hosts a scan has decided, kept on disk as it goes (an unlinked
+// temporary file) rather than in memory: a scan of a /15 keeps no more
+// memory than one of a /20, and only an interrupt reads them back.
+class ResumeSpool {
+ public:
+  static Result<ResumeSpool> Open();
+  ResumeSpool(ResumeSpool&& o) noexcept : file_(o.file_), status_(std::move(o.status_)) { o.file_ = nullptr; }
+  ResumeSpool& operator=(ResumeSpool&&) = delete;
+  ~ResumeSpool();
+  void Add(const HostResult& h);
+  const Status& status() const { return status_; }
+
+ private:
+  friend Status WriteResumeFile(OutputFile&, const std::vector<std::string>&, uint64_t, ResumeSpool&,
+                                std::string_view);
+  explicit ResumeSpool(std::FILE* f) : file_(f) {}
+  std::FILE* file_;
+  Status status_;
+};
+
+// Writes the state (the scan's arguments, where it stopped, the spooled
+// hosts), signed with key, and commits the file (see report/safe_file.h: a
+// crash leaves the previous file). The file is opened before the scan,
+// while the process may still rename in its directory.
+//
+// Format 3, one JSON document per line: {"tojimari_resume":3,"args":[...],
+// "start_index":N}, then one line per host, then {"mac":"<HMAC-SHA256 of
+// every byte before this line>"}.
+Status WriteResumeFile(OutputFile& out, const std::vector<std::string>& args, uint64_t start_index,
+                       ResumeSpool& hosts, std::string_view key);
 
 // Reads and checks a resume file (at most kMaxResumeBytes).
 Result<ResumeState> ReadResumeFile(const std::string& path, std::string_view key);

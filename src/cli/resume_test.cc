@@ -41,12 +41,23 @@ std::string Written(const ResumeState& s, const std::string& key = kKey) {
   std::string path = ::testing::TempDir() + "/tj.resume";
   auto out = OutputFile::Open(path, OutputMode::kReplaceWhenDone);
   EXPECT_TRUE(out.ok());
-  EXPECT_TRUE(WriteResumeFile(*out, s, key).ok());
+  auto spool = ResumeSpool::Open();
+  EXPECT_TRUE(spool.ok());
+  for (const HostResult& h : s.hosts) spool->Add(h);
+  EXPECT_TRUE(WriteResumeFile(*out, s.args, s.start_index, *spool, key).ok());
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
   std::remove(path.c_str());
   return text.str();
+}
+
+// A format 3 file by hand: the header, host lines, and a signature line
+// that only a check with an empty key accepts.
+std::string Unsigned(const std::string& head, const std::vector<std::string>& hosts) {
+  std::string t = head + "\n";
+  for (const auto& h : hosts) t += h + "\n";
+  return t + R"({"mac":"00"})" + "\n";
 }
 
 std::string Replace(std::string s, const std::string& from, const std::string& to) {
@@ -89,13 +100,20 @@ TEST(Resume, ChangedOrForeignFilesAreRefused) {
   auto nomac = Replace(text, "\"mac\"", "\"xmac\"");
   EXPECT_FALSE(ParseResume(nomac, "t.resume", kKey).ok());
   EXPECT_FALSE(ParseResume(R"({"tojimari_resume":1,"args":[],"start_index":0,"hosts":[]})", "t", kKey).ok());
+  // A host line taken out or added.
+  const size_t second = text.find('\n') + 1;
+  std::string dropped = text;
+  dropped.erase(second, text.find('\n', second) + 1 - second);
+  EXPECT_FALSE(ParseResume(dropped, "t.resume", kKey).ok());
 }
 
 // Field checks, reached without the signature (as the fuzzer does): each
 // bad value is its own one-line error, never a wrapped number.
 TEST(Resume, FieldsAreChecked) {
-  const std::string good = R"({"tojimari_resume":2,"args":["-p","22"],"start_index":0,"hosts":[{"ip":"198.18.0.2","ports":[PORT]}]})";
-  auto with = [&](const std::string& port) { return Replace(good, "PORT", port); };
+  const std::string head = R"({"tojimari_resume":3,"args":["-p","22"],"start_index":0})";
+  auto with = [&](const std::string& port) {
+    return Unsigned(head, {R"({"ip":"198.18.0.2","ports":[)" + port + "]}"});
+  };
   EXPECT_TRUE(ParseResume(with(R"([22,"tcp","open","syn-ack",64,80,1])"), "t", "").ok());
   for (const char* port : {R"([70000,"tcp","open","syn-ack",64,80,1])", R"([0,"tcp","open","syn-ack",64,80,1])",
                            R"([-1,"tcp","open","syn-ack",64,80,1])", R"([22.5,"tcp","open","syn-ack",64,80,1])",
@@ -109,11 +127,15 @@ TEST(Resume, FieldsAreChecked) {
     EXPECT_EQ(r.error().message.find('\n'), std::string::npos);
     EXPECT_NE(r.error().message.find("resume file"), std::string::npos);
   }
-  for (const char* text :
-       {"", "{", "[]", R"({"tojimari_resume": 3})", R"({"tojimari_resume":2,"args":5,"start_index":0,"hosts":[]})",
-        R"({"tojimari_resume":2,"args":[],"start_index":-1,"hosts":[]})",
-        R"({"tojimari_resume":2,"args":[],"start_index":0,"hosts":[{"ip":"x","ports":[]}]})",
-        R"({"tojimari_resume":2,"args":[],"start_index":0,"hosts":[],"extra":1})"})
+  for (const std::string& text :
+       {std::string(""), std::string("{"), std::string("[]"), std::string(R"({"tojimari_resume": 4})"),
+        std::string(R"({"tojimari_resume":2,"args":[],"start_index":0,"hosts":[],"mac":"00"})"),
+        Unsigned(R"({"tojimari_resume":3,"args":5,"start_index":0})", {}),
+        Unsigned(R"({"tojimari_resume":3,"args":[],"start_index":-1})", {}),
+        Unsigned(R"({"tojimari_resume":3,"args":[],"start_index":0})", {R"({"ip":"x","ports":[]})"}),
+        Unsigned(R"({"tojimari_resume":3,"args":[],"start_index":0})", {"not json"}),
+        Unsigned(R"({"tojimari_resume":3,"args":[],"start_index":0,"extra":1})", {}),
+        std::string(R"({"tojimari_resume":3,"args":[],"start_index":0})") + "\n"})
     EXPECT_FALSE(ParseResume(text, "t", "").ok()) << text;
 }
 

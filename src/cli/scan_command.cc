@@ -253,12 +253,15 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   // started it.
   std::optional<OutputFile> resume_out;
   std::string resume_key;
+  std::optional<ResumeSpool> spool;  // everything decided, for the resume file
   if (hooks.resumable) {
     auto key = LoadResumeKey(true);
-    auto r = key ? OutputFile::Open(o.resume_file, OutputMode::kReplaceWhenDone, &mover) : Result<OutputFile>(key.error());
+    auto sp = key ? ResumeSpool::Open() : Result<ResumeSpool>(key.error());
+    auto r = sp ? OutputFile::Open(o.resume_file, OutputMode::kReplaceWhenDone, &mover) : Result<OutputFile>(sp.error());
     if (r) {
       resume_out = std::move(*r);
       resume_key = std::move(*key);
+      spool.emplace(std::move(*sp));
       renames.push_back({resume_out->temp_path(), resume_out->target_path()});
     } else if (o.verbose) {  // most scans finish; say it only when asked
       fmt::print(stderr, "tojimari: an interrupted scan will not be resumable: {}\n", Printable(r.error().message));
@@ -315,14 +318,13 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   req.connect.stop = ctx.stop;
   req.connect.probes_sent = &out.progress.probes;
   Carried carried;
-  std::vector<HostResult> reported;  // everything decided, for a resume file
   if (resume) {
     carried = CarryOver(*resume, ports->tcp.size() + ports->udp.size());
     req.start_index = resume->start_index;
     req.decided = &carried.decided;
     for (const HostResult& h : carried.complete) {
       for (auto& w : out.writers) out.Note(w->Host(h));
-      reported.push_back(h);
+      if (spool) spool->Add(h);
     }
   }
   out.progress.total = targets.size() * (ports->tcp.size() + ports->udp.size());
@@ -339,7 +341,7 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
     }
     (*detect)->Run(services, &h);  // -sV: fills PortResult::service of open ports
     for (auto& w : out.writers) out.Note(w->Host(h));
-    reported.push_back(h);
+    if (spool) spool->Add(h);
   });
   progress.reset();  // clears the live line before the summary
   RunSummary sum;
@@ -366,10 +368,10 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
   }
   if (sum.interrupted) {
     // Hosts the interrupted run had not reached keep their carried ports.
-    for (auto& [addr, h] : carried.partial) reported.push_back(h);
-    ResumeState state{args, totals->resume_index, std::move(reported)};
     if (!resume_out) return Fail("", fmt::format("interrupted; no resume file: \"{}\" could not be written", o.resume_file));
-    if (Status s = WriteResumeFile(*resume_out, state, resume_key); !s.ok()) return Fail("", s.message());
+    for (auto& [addr, h] : carried.partial) spool->Add(h);
+    if (Status s = WriteResumeFile(*resume_out, args, totals->resume_index, *spool, resume_key); !s.ok())
+      return Fail("", s.message());
     fmt::print(stderr, "Interrupted: `tojimari resume {}` finishes the scan.\n", o.resume_file);
     if (!out.first_error.ok()) return Fail("", out.first_error.message());
     return 130;
