@@ -76,4 +76,7 @@ add_custom_command(
   DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/packaging/debian/changelog)
 add_custom_target(tj_changelog ALL DEPENDS ${TJ_GENERATED}/changelog.Debian.gz)
 install(FILES ${TJ_GENERATED}/changelog.Debian.gz DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# What lintian mistakes in the binary for something else (the file says what).
+install(FILES packaging/debian/lintian-overrides DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides
+        RENAME tojimari)
 include(CPack)

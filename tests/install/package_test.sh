@@ -45,6 +45,7 @@ want=(
   usr/share/doc/tojimari/copyright
   usr/share/doc/tojimari/changelog.Debian.gz
   usr/share/doc/tojimari/WATCH.md
+  usr/share/lintian/overrides/tojimari
 )
 
 # 1. cmake --install

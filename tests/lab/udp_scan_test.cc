@@ -48,8 +48,10 @@ class UdpScan : public LabFixture {
     int port;
     std::string name, package;
     while (in >> port >> name >> package) open_.insert(port);
-    // Every UDP server of the zoo must run: CI installs them all.
-    ASSERT_EQ(open_, (std::set<int>{53, 111, 123, 161, 11211})) << r.out << r.err;
+    // Every UDP server of the zoo must run (CI installs them all), these
+    // five at least: the tests below lean on them (udp_service_test.cc
+    // checks the rest).
+    for (int p : {53, 111, 123, 161, 11211}) ASSERT_TRUE(open_.count(p)) << p << "\n" << r.out << r.err;
     ASSERT_TRUE(WaitForSockets()) << "the UDP servers did not bind in time";
     // The point of the test: the target limits its ICMP errors as Linux
     // does by default (about one per second per scanner address).
