@@ -15,7 +15,7 @@ namespace tj {
 struct MatchResult {
   bool matched = false;
   bool soft = false;
-  const Signature* sig = nullptr;
+  const Signature* sig = nullptr;  // null for an echo (the reply repeats the probe)
   ServiceInfo info;  // name, product, version, extrainfo... filled from the signature
 };
 
