@@ -10,9 +10,11 @@
 #                   package: a server that would (chrony pushes out
 #                   systemd-timesyncd) is not installed but unpacked into
 #                   .lab/pkgs/ and run from there by the lab scripts.
+#   deps.sh tools   test's without the zoo: what building the tests and the
+#                   unit tests need (test.sh installs the zoo beside the build).
 #   deps.sh bench   test's, plus the peers bench/ measures (masscan, zmap).
-#   deps.sh list run|test|bench   prints the package list (for checks).
-#   deps.sh plan run|test|bench   prints what it would do, changing nothing:
+#   deps.sh list run|tools|test|bench   prints the package list (for checks).
+#   deps.sh plan run|tools|test|bench   prints what it would do, changing nothing:
 #                   "install P..." and "unpack P..." lines.
 #
 # TJ_DPKG_STATUS=FILE: decide as if FILE were dpkg's status (the first-run
@@ -79,9 +81,10 @@ mode=install
 if [[ $what == list || $what == plan ]]; then mode=$what; what=${2:-}; fi
 case $what in
   run) servers=(); packages=("${run_packages[@]}") ;;
+  tools) servers=(); packages=("${run_packages[@]}" "${test_packages[@]}") ;;
   test) servers=("${zoo_packages[@]}"); packages=("${run_packages[@]}" "${test_packages[@]}") ;;
   bench) servers=("${zoo_packages[@]}"); packages=("${run_packages[@]}" "${test_packages[@]}" "${bench_packages[@]}") ;;
-  *) echo "usage: deps.sh [list|plan] run|test|bench" >&2; exit 2 ;;
+  *) echo "usage: deps.sh [list|plan] run|tools|test|bench" >&2; exit 2 ;;
 esac
 if [[ $mode == list ]]; then
   printf '%s\n' "${packages[@]}" "${servers[@]}"

@@ -55,7 +55,7 @@ removed=$(comm -23 "$tmp/before" "$tmp/after" | awk '{print $1}' | tr '\n' ' ')
 mapfile -t added < <(comm -13 "$tmp/before" "$tmp/after" | awk '{print $1}')
 servers=$(server_packages "${added[@]}" | tr '\n' ' ')
 [[ -z $servers ]] || fail "the first command installed servers: $servers"
-echo "first command: ${#added[@]} packages installed, no server, nothing removed"
+echo "first command: ${#added[@]} packages installed, no server, nothing removed (${SECONDS}s)"
 
 # The same on a fresh Debian 12, simulated: the packages of priority
 # required, important and standard (and what they depend on), each at the
@@ -111,6 +111,7 @@ echo "second command on a fresh Debian 12 (simulated): ${#fresh_test[@]} package
   "($(sed -n 's/^unpack //p' "$tmp/plan-test") unpacked, not installed)"
 
 # 2. The second command, its output counted.
+echo "== ${SECONDS}s: the second command"
 (eval "${commands[1]}") 2>&1 | tee "$tmp/test.out"
 last=$(grep '^all: ' "$tmp/test.out" | tail -1)
 [[ -n $last ]] || fail "the second command printed no closing line"
@@ -120,4 +121,4 @@ for part in plain lab-vs-sanitizer-binary sanitizer; do
 done
 grep -qE "^plain: unit [1-9][0-9]*, lab [1-9][0-9]*, lab-binary [1-9][0-9]*" "$tmp/test.out" ||
   fail "the plain step did not run both unit and lab tests"
-echo "first_run.sh: ok ($last)"
+echo "first_run.sh: ok in ${SECONDS}s ($last)"
