@@ -148,20 +148,30 @@ if [[ $mode == install ]]; then
   apt-get update -qq
 fi
 gone=
-# Servers go in with the rest unless that would remove something; then each
-# is tried on its own, and one that removes a package is unpacked instead.
+# Servers go in with the rest unless that would remove something; then the
+# servers are halved until each one that removes a package is found (a dozen
+# of apt's simulations for one culprit among fifty, each about 2 s), and
+# those are unpacked instead.
 unpack=()
+keep=()
+split_removers() {  # servers "$@" join keep[] unless they remove a package
+  (($#)) || return 0
+  removes "${missing[@]}" "${keep[@]}" "$@"
+  if [[ -z $gone ]]; then
+    keep+=("$@")
+  elif (($# == 1)); then
+    unpack+=("$1")
+    mapfile -t -O "${#missing[@]}" missing < <(missing_of $(depends_of "$1"))
+  else
+    local half=$(($# / 2))
+    split_removers "${@:1:half}"
+    split_removers "${@:half+1}"
+  fi
+}
 if ((${#missing_servers[@]})) && removes "${missing[@]}" "${missing_servers[@]}" && [[ -n $gone ]]; then
-  keep=()
-  for s in "${missing_servers[@]}"; do
-    removes "${missing[@]}" "${keep[@]}" "$s"
-    if [[ -n $gone ]]; then
-      unpack+=("$s")
-      mapfile -t -O "${#missing[@]}" missing < <(missing_of $(depends_of "$s"))
-    else
-      keep+=("$s")
-    fi
-  done
+  half=$((${#missing_servers[@]} / 2))
+  split_removers "${missing_servers[@]:0:half}"
+  split_removers "${missing_servers[@]:half}"
   missing_servers=("${keep[@]}")
 fi
 all=("${missing[@]}" "${missing_servers[@]}")

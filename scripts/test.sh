@@ -9,10 +9,10 @@
 # packets and timeouts, so the steps overlap (each line "== Ns: ..." says
 # when one starts or ends):
 #
-#   tools install | plain build                 | plain tests (unit, lab, lab-binary)
-#                 | zoo install (apt)           |
-#                 | sanitizer scanner build, nice 19 | lab-binary against it
-#                 |                  | sanitizer tests build, fuzzers, nice 19 | sanitizer unit, lab
+#   test tools (apt)        | plain build, then    | plain tests: unit, lab, lab-binary
+#                           | the zoo (apt) beside |
+#   sanitizer scanner build, nice 10               | lab-binary against the sanitizer scanner
+#                                                  | sanitizer tests build, fuzzers (nice 19) | sanitizer unit, lab
 #
 # The two lab-binary runs go side by side (each test in its own namespaces,
 # one at a time within a run): measured, neither slows the other down, and
@@ -20,7 +20,6 @@
 # against 1024).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/deps.sh tools
 
 tmp=$(mktemp -d)
 # A failed step ends the script: the builds, installs and fuzzers still
@@ -94,6 +93,43 @@ suite_count() {
   counts+=", $name $ran"
 }
 
+# -O1 with line tables only: sanitizer reports keep file:line, and the build
+# takes a fraction of RelWithDebInfo's time on CI's two cores. lab_tests is
+# not built again: the plain build's lab_tests runs the sanitizer binary
+# (TOJIMARI_BIN), which is what those tests exercise.
+# The tests' own code at -O0: instrumented, -O1 costs a third more build time
+# and the code under test keeps -O1.
+asan=(build-asan -DTJ_SANITIZE=ON -DTJ_LAB_TESTS=OFF -DTJ_FUZZ=OFF -DCMAKE_BUILD_TYPE=Debug
+  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DTJ_TEST_COMPILE_OPTIONS="-O0;-g0")
+export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+# ready NAME: waits for a stage's exit code; true when it was 0.
+ready() {
+  while [[ ! -s $tmp/$1.rc ]]; do sleep 1; done
+  [[ $(< "$tmp/$1.rc") == 0 ]]
+}
+
+# The sanitizer side, in the background. Its scanner needs only what the
+# first command installed, so it builds while the test tools install. Then,
+# once the plain build (whose lab_tests it runs) and the zoo are in, two at
+# once: the lab tests against it and, at nice 19, the sanitizer unit tests'
+# build followed by the fuzzers (their clang build, then each for
+# FUZZ_SECONDS; at nice 19 a fuzzer runs its seconds with fewer inputs).
+(
+  stage asan-scanner nice -n 10 env TJ_BUILD_TARGETS=tojimari bash scripts/build.sh "${asan[@]}" -DTJ_TESTS=OFF
+  ready asan-scanner && ready plain-build || exit 0
+  (
+    stage asan-tests nice -n 19 bash scripts/build.sh "${asan[@]}" -DTJ_TESTS=ON
+    ready asan-tests || exit 0
+    stage fuzzers nice -n 19 bash tests/fuzz/run_fuzzers.sh "${FUZZ_SECONDS:-10}"
+  ) &
+  ready zoo || exit 0
+  export QUIET=1 TOJIMARI_BIN="$PWD/build-asan/tojimari"
+  stage lab-vs-sanitizer-binary suite_run lab-vs-sanitizer-binary build lab-binary -L lab-binary
+  wait
+) &
+
+step "test tools; beside them: the sanitizer build of the scanner"
+bash scripts/deps.sh tools
 # The lab's servers (the zoo: hundreds of packages) install beside the build,
 # which needs none of them.
 stage zoo bash scripts/deps.sh test &
@@ -101,39 +137,12 @@ stage zoo bash scripts/deps.sh test &
 # Every option the suite depends on is given on every run: build/ may have
 # been configured by scripts/run.sh (tests off) or by hand, and CMake's cache
 # keeps whatever it was told last.
-step build
-bash scripts/build.sh build -DTJ_TESTS=ON -DTJ_LAB_TESTS=ON -DTJ_SANITIZE=OFF -DTJ_FUZZ=OFF
+step "build; beside it: the zoo's install"
+stage plain-build bash scripts/build.sh build -DTJ_TESTS=ON -DTJ_LAB_TESTS=ON -DTJ_SANITIZE=OFF -DTJ_FUZZ=OFF
+tail -n 3 "$tmp/plain-build.out"
+await plain-build
 
-# -O1 with line tables only: sanitizer reports keep file:line, and the build
-# takes a fraction of RelWithDebInfo's time on CI's two cores. lab_tests is
-# not built again: the plain build's lab_tests runs the sanitizer binary
-# (TOJIMARI_BIN), which is what those tests exercise.
-# The tests' own code at -O0: instrumented, -O1 costs a third more build time
-# and the code under test keeps -O1.
-asan=(build-asan -DTJ_SANITIZE=ON -DTJ_TESTS=ON -DTJ_LAB_TESTS=OFF -DTJ_FUZZ=OFF -DCMAKE_BUILD_TYPE=Debug
-  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DTJ_TEST_COMPILE_OPTIONS="-O0;-g0")
-export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
-
-# The sanitizer side, in the background: its scanner, then two at once: the
-# lab tests against it (once the zoo is in) and, at nice 19, the sanitizer
-# unit tests' build followed by the fuzzers (their clang build, then each for
-# FUZZ_SECONDS; at nice 19 a fuzzer runs its seconds with fewer inputs).
-(
-  stage asan-scanner nice -n 19 env TJ_BUILD_TARGETS=tojimari bash scripts/build.sh "${asan[@]}"
-  [[ $(< "$tmp/asan-scanner.rc") == 0 ]] || exit 0
-  (
-    stage asan-tests nice -n 19 bash scripts/build.sh "${asan[@]}"
-    [[ $(< "$tmp/asan-tests.rc") == 0 ]] || exit 0
-    stage fuzzers nice -n 19 bash tests/fuzz/run_fuzzers.sh "${FUZZ_SECONDS:-10}"
-  ) &
-  while [[ ! -s $tmp/zoo.rc ]]; do sleep 1; done
-  [[ $(< "$tmp/zoo.rc") == 0 ]] || exit 0
-  export QUIET=1 TOJIMARI_BIN="$PWD/build-asan/tojimari"
-  stage lab-vs-sanitizer-binary suite_run lab-vs-sanitizer-binary build lab-binary -L lab-binary
-  wait
-) &
-
-step "tests; beside them: the zoo's install, the sanitizer build, then the lab tests against it"
+step "tests; beside them: the lab tests against the sanitizer binary"
 await zoo
 QUIET=0 suite_run plain build "unit lab lab-binary" || exit 1
 suite_count plain
