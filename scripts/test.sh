@@ -11,7 +11,7 @@
 #
 #   test tools (apt)        | plain build, then    | plain tests: unit, lab, lab-binary
 #                           | the zoo (apt) beside |
-#   sanitizer scanner build, nice 10               | lab-binary against the sanitizer scanner
+#   sanitizer scanner build                        | lab-binary against the sanitizer scanner
 #                                                  | sanitizer tests build, fuzzers (nice 19) | sanitizer unit, lab
 #
 # The two lab-binary runs go side by side (each test in its own namespaces,
@@ -115,7 +115,7 @@ ready() {
 # build followed by the fuzzers (their clang build, then each for
 # FUZZ_SECONDS; at nice 19 a fuzzer runs its seconds with fewer inputs).
 (
-  stage asan-scanner nice -n 10 env TJ_BUILD_TARGETS=tojimari bash scripts/build.sh "${asan[@]}" -DTJ_TESTS=OFF
+  stage asan-scanner env TJ_BUILD_TARGETS=tojimari bash scripts/build.sh "${asan[@]}" -DTJ_TESTS=OFF
   ready asan-scanner && ready plain-build || exit 0
   (
     stage asan-tests nice -n 19 bash scripts/build.sh "${asan[@]}" -DTJ_TESTS=ON
