@@ -180,6 +180,24 @@ TEST(SignaturesProto, RemoteAccessChatAndVcs) {
                      ":irc.tojimari.lab NOTICE * :*** Looking up your hostname...\r\n:irc.tojimari.lab 451 * VERSION "
                      ":You have not registered.\r\n");
   EXPECT_EQ(insp.info.name, "irc");
+  // Registered (NICK and USER): 004 RPL_MYINFO names the software and its
+  // version (ngircd 26.1, captured; the InspIRCd line from its docs' form).
+  auto reg = Answer("IRCRegister",
+                    ":irc.zoo.lab 001 tjzj :Welcome to the Internet Relay Network tjzj!~tjzj@198.18.0.1\r\n"
+                    ":irc.zoo.lab 002 tjzj :Your host is irc.zoo.lab, running version ngircd-26.1 "
+                    "(x86_64/pc/linux-gnu)\r\n:irc.zoo.lab 004 tjzj irc.zoo.lab ngircd-26.1 abBcCFiIoqrRswx "
+                    "abehiIklmMnoOPqQrRstvVz\r\n");
+  EXPECT_EQ(reg.info.product, "ngircd");
+  EXPECT_EQ(reg.info.version, "26.1");
+  EXPECT_EQ(reg.info.hostname, "irc.zoo.lab");
+  auto reg2 = Answer("IRCRegister", ":irc.example.net 004 tjzj irc.example.net InspIRCd-3 iosw biklmnopstv :bklov\r\n");
+  EXPECT_EQ(reg2.info.product, "InspIRCd");
+  EXPECT_EQ(reg2.info.version, "3");
+  // munin-node 2.0.73's greeting and its answer to "version" (captured).
+  auto mu = Answer("MuninVersion", "# munin node at zoo.lab\nmunins node on zoo.lab version: 2.0.73\n");
+  EXPECT_EQ(mu.info.product, "Munin node");
+  EXPECT_EQ(mu.info.version, "2.0.73");
+  EXPECT_EQ(mu.info.hostname, "zoo.lab");
   // XMPP stream headers (RFC 6120 4.2 example, Prosody's attribute order).
   auto xc = Answer("XMPPClientStream",
                    "<?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' "
@@ -271,7 +289,7 @@ TEST(SignaturesProto, QueuesAndUpsAnswerTheirOwnRequests) {
   EXPECT_TRUE(Answer("GearmanEcho", echo).soft);
   auto gm = Answer("GearmanEcho", echo + "OK 1.1.20+ds\n");
   EXPECT_FALSE(gm.soft);
-  EXPECT_EQ(gm.info.product, "Gearman job server");
+  EXPECT_EQ(gm.info.product, "gearmand");
   EXPECT_EQ(gm.info.version, "1.1.20");
   // beanstalkd 1.12
   EXPECT_EQ(Answer("GenericLines", "UNKNOWN_COMMAND\r\nUNKNOWN_COMMAND\r\n").info.name, "beanstalkd");

@@ -207,6 +207,25 @@ TEST(SignaturesWeb, PlainRequestToTlsPortMeansSsl) {
             "ssl");
 }
 
+// A Server header no signature knows: "name/version (comment)" is split as
+// RFC 9110's product tokens are; a header of another shape stays whole.
+TEST(SignaturesWeb, AnyServerHeaderGivesProductAndVersion) {
+  // webfs 1.21 and Icecast 2.4.4 (Debian 12, captured) and made-up others.
+  auto webfs = Get("HTTP/1.1 200 OK\r\nServer: webfs/1.21\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(webfs.info.product, "webfs");
+  EXPECT_EQ(webfs.info.version, "1.21");
+  auto ice = Get("HTTP/1.0 200 OK\r\nServer: Icecast 2.4.4\r\nDate: Mon, 07 Dec 2026 03:00:00 GMT\r\n\r\n");
+  EXPECT_EQ(ice.info.product, "Icecast");
+  EXPECT_EQ(ice.info.version, "2.4.4");
+  auto c = Get("HTTP/1.1 404 Not Found\r\nServer: Frobnicator/3.2.1-rc1 (Unix)\r\n\r\n");
+  EXPECT_EQ(c.info.product, "Frobnicator");
+  EXPECT_EQ(c.info.version, "3.2.1-rc1");
+  EXPECT_EQ(c.info.extrainfo, "Unix");
+  auto whole = Get("HTTP/1.1 200 OK\r\nServer: a cluster of three\r\n\r\n");
+  EXPECT_EQ(whole.info.product, "a cluster of three");
+  EXPECT_EQ(whole.info.version, "");
+}
+
 TEST(SignaturesWeb, EchoAndNegatives) {
   // An echo service returns the request: named echo, never http.
   auto echo = Get("GET / HTTP/1.0\r\n\r\n");
