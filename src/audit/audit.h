@@ -11,7 +11,7 @@
 #include "audit/finding.h"
 #include "audit/risks.h"
 #include "policy/policy.h"
-#include "report/scan_record.h"
+#include "core/scan_record.h"
 
 namespace tj {
 

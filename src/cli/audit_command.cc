@@ -19,7 +19,7 @@
 #include "policy/policy_file.h"
 #include "report/read_scan.h"
 #include "history/store.h"
-#include "report/scan_record.h"
+#include "core/scan_record.h"
 #include "report/writer.h"
 
 namespace tj {

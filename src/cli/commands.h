@@ -23,7 +23,7 @@ struct ScanRecord;
 // What a command that scans on the user's behalf (audit, watch) wants from
 // `tojimari scan ARGS` besides its exit code.
 struct ScanHooks {
-  ScanRecord* record = nullptr;  // filled with the whole scan (report/scan_record.h)
+  ScanRecord* record = nullptr;  // filled with the whole scan (core/scan_record.h)
   bool quiet = false;            // no normal output on stdout (report files still written)
   // An interrupted scan leaves a resume file (tojimari.resume) unless the
   // scan is part of something `tojimari resume` cannot finish (audit, watch).

@@ -22,7 +22,7 @@
 #include "history/store.h"
 #include "net/resolve.h"
 #include "report/port_fold.h"
-#include "report/scan_record.h"
+#include "report/record_writer.h"
 #include "report/writer.h"
 #include "service/service_scan.h"
 

@@ -22,7 +22,7 @@
 
 #include "cli/commands.h"
 #include "core/status.h"
-#include "report/scan_record.h"
+#include "core/scan_record.h"
 
 namespace tj {
 

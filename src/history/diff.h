@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "report/scan_record.h"
+#include "core/scan_record.h"
 
 namespace tj {
 

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "history/sql_db.h"
-#include "report/scan_record.h"
+#include "core/scan_record.h"
 
 namespace tj {
 

@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "report/scan_record.h"
+#include "core/scan_record.h"
 
 namespace tj {
 

@@ -19,7 +19,7 @@
 #include <string_view>
 
 #include "core/status.h"
-#include "report/scan_record.h"
+#include "core/scan_record.h"
 
 namespace tj {
 

@@ -14,6 +14,7 @@
 
 #include "core/duration.h"
 #include "report/read_scan_parts.h"
+#include "report/writer.h"
 
 namespace tj::read_scan {
 namespace {

@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "core/status.h"
-#include "report/scan_record.h"
+#include "core/scan_record.h"
 
 namespace tj::read_scan {
 

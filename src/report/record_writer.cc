@@ -1,5 +1,5 @@
-// Keeps a scan in memory as a ScanRecord (see scan_record.h).
-#include "report/scan_record.h"
+// Keeps a scan in memory as a ScanRecord (see record_writer.h).
+#include "report/record_writer.h"
 
 namespace tj {
 namespace {

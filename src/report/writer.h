@@ -5,44 +5,18 @@
 // Thread-safety: a writer is used from one thread.
 #pragma once
 
-#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "core/scan_record.h"
 #include "core/scan_result.h"
 #include "core/services.h"
 #include "core/status.h"
 #include "report/safe_file.h"
 
 namespace tj {
-
-// What the report says about the scan as a whole.
-struct ScanInfo {
-  std::string version;        // tojimari's version
-  std::string args;           // the command line, as typed
-  std::chrono::system_clock::time_point start;
-  std::string scan_type;      // "connect", "syn", "fin", "null", "xmas", "ack", "window" (nmap's names)
-  size_t tcp_ports = 0;       // ports per host
-  std::string tcp_services;   // the TCP ports as ranges, "1-1000,8080" (see PortRanges)
-  size_t udp_ports = 0;       // -sU: UDP ports per host
-  std::string udp_services;
-  int debugging = 0;          // nmap's -d level; tojimari has none yet, reports say 0
-  bool show_reason = false;   // --reason
-  bool open_only = false;     // --open
-  int verbose = 0;            // -v count
-  bool color = false;         // ANSI colour (normal output on a terminal only)
-};
-
-struct RunSummary {
-  uint64_t hosts_total = 0;       // addresses considered
-  uint64_t hosts_up = 0;
-  uint64_t skipped_reserved = 0;  // multicast/broadcast/unspecified inside ranges
-  uint64_t excluded = 0;
-  double elapsed_seconds = 0;
-  bool interrupted = false;
-};
 
 class Writer {
  public:

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "report/scan_record.h"
+#include "core/scan_record.h"
 #include "watch/watch_run.h"
 
 namespace tj {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "report/scan_record.h"
+#include "core/scan_record.h"
 
 namespace tj {
 

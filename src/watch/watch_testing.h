@@ -4,7 +4,7 @@
 #include <initializer_list>
 #include <utility>
 
-#include "report/scan_record.h"
+#include "core/scan_record.h"
 
 namespace tj::testing {
 
