@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "policy/policy_file.h"
-#include "report/writer_testing.h"
+#include "support/writer_testing.h"
 
 namespace tj {
 namespace {

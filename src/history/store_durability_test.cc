@@ -5,7 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "history/store_testing.h"
+#include "support/store_testing.h"
 
 namespace tj {
 namespace {

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "history/pg_cluster_testing.h"
+#include "support/pg_cluster_testing.h"
 #include "history/sql_db.h"
 #include "history/store.h"
 

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "history/store_testing.h"
+#include "support/store_testing.h"
 
 namespace tj {
 namespace {

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "report/writer.h"
-#include "report/writer_testing.h"
+#include "support/writer_testing.h"
 
 namespace tj {
 namespace {

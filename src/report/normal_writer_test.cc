@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 #include "report/writer.h"
-#include "report/writer_testing.h"
+#include "support/writer_testing.h"
 
 namespace tj {
 namespace {

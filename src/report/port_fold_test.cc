@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "report/writer_testing.h"
+#include "support/writer_testing.h"
 
 namespace tj {
 namespace {

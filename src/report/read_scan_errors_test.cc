@@ -10,7 +10,7 @@
 #include <fstream>
 
 #include "report/read_scan.h"
-#include "report/writer_testing.h"
+#include "support/writer_testing.h"
 
 namespace tj {
 namespace {

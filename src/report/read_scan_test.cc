@@ -10,7 +10,7 @@
 
 #include "report/port_fold.h"
 #include "report/report_text.h"
-#include "report/writer_testing.h"
+#include "support/writer_testing.h"
 
 namespace tj {
 namespace {

@@ -3,7 +3,7 @@
 #include <fstream>
 
 #include "report/writer.h"
-#include "report/writer_testing.h"
+#include "support/writer_testing.h"
 
 namespace tj {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "watch/watch_testing.h"
+#include "support/watch_testing.h"
 
 namespace tj {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "watch/watch_testing.h"
+#include "support/watch_testing.h"
 
 namespace tj {
 namespace {

@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "watch/metrics_server.h"
-#include "watch/watch_testing.h"
+#include "support/watch_testing.h"
 
 namespace tj {
 namespace {

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "watch/watch_testing.h"
+#include "support/watch_testing.h"
 
 namespace tj {
 namespace {

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "watch/schedule.h"
-#include "watch/watch_testing.h"
+#include "support/watch_testing.h"
 
 namespace tj {
 namespace {

@@ -1,4 +1,4 @@
-#include "history/pg_cluster_testing.h"
+#include "support/pg_cluster_testing.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-#include "history/store_testing.h"
+#include "support/store_testing.h"
 
 namespace tj {
 

@@ -11,7 +11,7 @@
 #include <memory>
 #include <string>
 
-#include "history/pg_cluster_testing.h"
+#include "support/pg_cluster_testing.h"
 #include "history/sql_db.h"
 #include "history/store.h"
 
