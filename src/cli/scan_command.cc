@@ -280,7 +280,8 @@ int ScanWith(const std::vector<std::string>& args, const CommandContext& ctx, co
 
   const Timing timing = ComposeTiming(o);
   std::vector<std::string> notices;
-  auto engine = ChooseEngine(o, targets, timing, ctx.stop, &out.progress.probes, &notices);
+  auto engine = ChooseEngine(o, targets, timing, ctx.stop, &out.progress.probes, &notices,
+                             {ports->tcp.size(), ports->udp.size()});
   for (const auto& n : notices) fmt::print(stderr, "{}\n", n);
   if (!engine) return Fail("", engine.error().message);
 

@@ -182,9 +182,19 @@ const char kRawHint[] = "run as root or give the binary cap_net_raw (setcap cap_
 
 // The port scan engines (TCP and UDP); *raw tells whether one of them holds
 // raw sockets (the caller then drops privileges).
+// The most answers `per_host` probes to each target can bring (0: too many
+// to matter, or not known).
+uint64_t MostAnswers(const TargetList& targets, size_t per_host) {
+  if (per_host == 0) return 0;
+  const uint64_t hosts = targets.size();
+  if (hosts > (uint64_t{1} << 40) / per_host) return 0;
+  return hosts * per_host;
+}
+
 Result<ChosenEngine> ChoosePortEngine(const ScanOptions& o, const TargetList& targets, const Timing& timing,
                                       const std::atomic<bool>* stop, std::atomic<uint64_t>* probes,
-                                      bool privileged, bool* raw, std::vector<std::string>* notices) {
+                                      bool privileged, bool* raw, std::vector<std::string>* notices,
+                                      PortCounts ports) {
   const bool want_tcp = !o.udp_scan || !o.technique.empty();
   auto sources = ParseSources(o.sources);
   if (!sources) return sources.error();
@@ -232,6 +242,7 @@ Result<ChosenEngine> ChoosePortEngine(const ScanOptions& o, const TargetList& ta
     ro.probes_sent = probes;
     ro.sources = *sources;
     ro.defeat_rst_limit = o.defeat_rst_limit;
+    ro.answers = MostAnswers(targets, ports.tcp);
     // As nmap says "Increasing send delay", at once and once per event.
     ro.notice = [](const std::string& line) { fmt::print(stderr, "Note: {}\n", Printable(line)); };
     if (!o.shard.empty()) {
@@ -257,6 +268,7 @@ Result<ChosenEngine> ChoosePortEngine(const ScanOptions& o, const TargetList& ta
     uo.sources = *sources;
     uo.stop = stop;
     uo.probes_sent = probes;
+    uo.answers = MostAnswers(targets, ports.udp);
     // Our payloads, then nmap's (when installed) for the ports ours has
     // none for; --service-db ours: ours alone.
     uo.payloads = o.service_db == "ours" ? &UdpPayloadTable::Builtin() : &UdpPayloadTable::BuiltinWithNmap();
@@ -285,7 +297,7 @@ Result<ChosenEngine> ChoosePortEngine(const ScanOptions& o, const TargetList& ta
 
 Result<ChosenEngine> ChooseEngine(const ScanOptions& o, const TargetList& targets, const Timing& timing,
                                   const std::atomic<bool>* stop, std::atomic<uint64_t>* probes,
-                                  std::vector<std::string>* notices) {
+                                  std::vector<std::string>* notices, PortCounts ports) {
   const bool privileged = HaveRawPrivileges();
   auto discovery = OpenDiscovery(o, targets, timing, stop, probes, privileged, notices);
   if (!discovery) return discovery.error();
@@ -294,7 +306,7 @@ Result<ChosenEngine> ChooseEngine(const ScanOptions& o, const TargetList& target
   if (o.ping_scan) {
     c.max_group_hosts = 1 << 16;
   } else {
-    auto e = ChoosePortEngine(o, targets, timing, stop, probes, privileged, &raw, notices);
+    auto e = ChoosePortEngine(o, targets, timing, stop, probes, privileged, &raw, notices, ports);
     if (!e) return e.error();
     c = std::move(*e);
   }

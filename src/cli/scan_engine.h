@@ -29,9 +29,14 @@ struct ChosenEngine {
 };
 
 // Notices for the user (fallbacks, privilege drop) go to *notices.
-// `probes` counts probes sent, for the progress line.
+// `probes` counts probes sent, for the progress line. `ports` are the
+// scan's TCP and UDP ports per host: with the targets, the most answers the
+// raw engines can get, which sizes their capture rings.
+struct PortCounts {
+  size_t tcp = 0, udp = 0;
+};
 Result<ChosenEngine> ChooseEngine(const ScanOptions& o, const TargetList& targets, const Timing& timing,
                                   const std::atomic<bool>* stop, std::atomic<uint64_t>* probes,
-                                  std::vector<std::string>* notices);
+                                  std::vector<std::string>* notices, PortCounts ports = {});
 
 }  // namespace tj

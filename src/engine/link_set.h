@@ -18,6 +18,10 @@
 
 namespace tj {
 
+// Capture ring bytes for a scan that can get at most `answers` replies (0:
+// not known): 16 MiB, or less for a small scan, 1 MiB at least.
+size_t RingBytesFor(uint64_t answers);
+
 class LinkSet {
  public:
   // The capture filter of a link, given its route (source already chosen).
@@ -25,8 +29,10 @@ class LinkSet {
   // REQUIRES: CAP_NET_RAW. `samples`: addresses whose routes name every
   // interface the scan will use. `sources` (-S): our address on each link
   // is the first of these with the link's family, else the route's own.
+  // `answers`: how many replies the whole scan can get at most (0: not
+  // known), which sizes each link's capture ring (RingBytesFor).
   static Result<LinkSet> Open(const std::vector<Address>& samples, const std::vector<Address>& sources,
-                              const FilterFor& filter);
+                              const FilterFor& filter, uint64_t answers = 0);
 
   struct Path {
     size_t link;       // index into links()
@@ -38,7 +44,7 @@ class LinkSet {
   std::vector<RawLink>& links() { return links_; }
 
  private:
-  Status Add(const Address& sample, const std::vector<Address>& sources, const FilterFor& filter);
+  Status Add(const Address& sample, const std::vector<Address>& sources, const FilterFor& filter, size_t ring_bytes);
   std::optional<size_t> Find(const RouteInfo& r) const;
 
   std::vector<RawLink> links_;

@@ -51,7 +51,7 @@ Result<std::unique_ptr<RawEngine>> RawEngine::Open(const RawOptions& opts, std::
     const std::string src = r.src.ToString();
     return r.src.is_v4() ? fmt::format("dst host {} and (tcp or icmp)", src)
                          : fmt::format("dst host {} and (tcp or icmp6)", src);
-  });
+  }, opts.answers);
   if (!links) return links.error();
   return std::unique_ptr<RawEngine>(new RawEngine(opts, std::move(probe), std::move(*links)));
 }

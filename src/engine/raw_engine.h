@@ -26,6 +26,7 @@ struct RawOptions {
   std::atomic<uint64_t>* probes_sent = nullptr;  // progress: incremented as probes go out, if set
   std::vector<Address> sources;  // -S: our address per family (the first of each), else the route's
   bool defeat_rst_limit = false; // --defeat-rst-ratelimit (raw_run.h)
+  uint64_t answers = 0;          // the most replies the scan can get (0: not known): sizes the ring
   std::function<void(const std::string&)> notice;  // a host defends itself (raw_run.h)
 };
 

@@ -20,7 +20,7 @@ Result<std::unique_ptr<UdpEngine>> UdpEngine::Open(const UdpOptions& opts, const
       if (s.family() == r.src.family()) hosts += (hosts.empty() ? "" : " or ") + s.ToString();
     if (hosts.empty()) hosts = r.src.ToString();
     return fmt::format("dst host ({}) and (udp or {})", hosts, r.src.is_v4() ? "icmp" : "icmp6");
-  });
+  }, opts.answers);
   if (!links) return links.error();
   return std::unique_ptr<UdpEngine>(new UdpEngine(opts, std::move(*links)));
 }

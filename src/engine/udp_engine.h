@@ -27,6 +27,7 @@ struct UdpOptions {
   std::vector<Address> sources;    // -S: every one of them is a lane; empty: the route's address
   const std::atomic<bool>* stop = nullptr;
   std::atomic<uint64_t>* probes_sent = nullptr;
+  uint64_t answers = 0;            // the most replies the scan can get (0: not known): sizes the ring
   const UdpPayloadTable* payloads = nullptr;  // null: the built-in table
 };
 
