@@ -33,6 +33,9 @@ class LinkSet {
   // known), which sizes each link's capture ring (RingBytesFor).
   static Result<LinkSet> Open(const std::vector<Address>& samples, const std::vector<Address>& sources,
                               const FilterFor& filter, uint64_t answers = 0);
+  LinkSet(LinkSet&&) = default;
+  LinkSet& operator=(LinkSet&&) = default;
+  ~LinkSet();  // closes every link's packet sockets side by side (see there)
 
   struct Path {
     size_t link;       // index into links()
@@ -44,6 +47,7 @@ class LinkSet {
   std::vector<RawLink>& links() { return links_; }
 
  private:
+  LinkSet() = default;
   Status Add(const Address& sample, const std::vector<Address>& sources, const FilterFor& filter, size_t ring_bytes);
   std::optional<size_t> Find(const RouteInfo& r) const;
 
