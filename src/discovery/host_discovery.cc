@@ -23,7 +23,16 @@ HostDiscovery::HostDiscovery(const DiscoveryOptions& opts) : opts_(opts) {
   icmp_id_ = static_cast<uint16_t>(rd());
 }
 
-HostDiscovery::~HostDiscovery() = default;
+// Every link's ring and sender close side by side (CloseTogether says why).
+HostDiscovery::~HostDiscovery() {
+  std::vector<std::unique_ptr<CaptureRing>> rings;
+  std::vector<std::unique_ptr<PacketSender>> senders;
+  for (auto& l : links_) {
+    rings.push_back(std::move(l->rx));
+    senders.push_back(std::move(l->tx));
+  }
+  CloseTogether(std::move(rings), std::move(senders));
+}
 
 Status HostDiscovery::AddLink(const Address& sample) {
   auto route = LookupRoute(sample);

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <system_error>
+#include <thread>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -226,6 +228,22 @@ Result<size_t> PacketSender::Send(std::span<const std::span<const uint8_t>> fram
     if (static_cast<size_t>(r) < n) return sent;  // the next call reports why, or succeeds
   }
   return sent;
+}
+
+void CloseTogether(std::vector<std::unique_ptr<CaptureRing>> rings,
+                   std::vector<std::unique_ptr<PacketSender>> senders) {
+  std::vector<std::thread> closers;
+  auto close_beside = [&closers](auto socket) {
+    if (!socket) return;
+    try {
+      closers.emplace_back([s = std::move(socket)]() mutable { s.reset(); });
+    } catch (const std::system_error&) {
+      // No thread to spare: the socket closed with the lambda that held it.
+    }
+  };
+  for (auto& r : rings) close_beside(std::move(r));
+  for (auto& s : senders) close_beside(std::move(s));
+  for (std::thread& t : closers) t.join();
 }
 
 }  // namespace tj
