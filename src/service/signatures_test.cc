@@ -10,18 +10,12 @@
 
 #include "service/match.h"
 #include "service/probe_db.h"
+#include "support/signature_testing.h"
 
 namespace tj {
 namespace {
 
 using namespace std::string_literals;
-
-MatchResult Answer(const std::string& probe, const std::string& reply) {
-  const ProbeDb& db = BuiltinProbeDb();
-  const Probe* p = db.Find(probe);
-  EXPECT_NE(p, nullptr) << probe;
-  return p ? MatchReply(db, *p, reply) : MatchResult{};
-}
 
 // smbd's answer to SMB2Negotiate: NEGOTIATE (dialect 3.0.2, GUID "zoo"),
 // then SESSION_SETUP's NTLM CHALLENGE (computer ZOO, Version 6.1.0 rev 15).

@@ -9,18 +9,12 @@
 
 #include "service/match.h"
 #include "service/probe_db.h"
+#include "support/signature_testing.h"
 
 namespace tj {
 namespace {
 
 using namespace std::string_literals;
-
-MatchResult Answer(const std::string& probe, const std::string& reply) {
-  const ProbeDb& db = BuiltinProbeDb();
-  const Probe* p = db.Find(probe);
-  EXPECT_NE(p, nullptr) << probe;
-  return p ? MatchReply(db, *p, reply) : MatchResult{};
-}
 
 MatchResult Get(const std::string& reply) { return Answer("GetRequest", reply); }
 
