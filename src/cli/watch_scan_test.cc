@@ -36,15 +36,23 @@ TEST(WatchScanInChild, EveryPortComesBack) {
   ASSERT_EQ(r->hosts.size(), 1u);
   const auto& h = r->hosts[0];
   ASSERT_EQ(h.ports.size(), 6000u);
-  int open = 0;
+  // Every port, in order, ours open. Other listeners on this machine's
+  // loopback (tests running beside this one: their servers, their scanners'
+  // ephemeral ports) may sit in the range and come and go, so they are only
+  // bounded: a scan inventing opens would report thousands.
+  bool ours = false;
+  int others = 0;
   for (size_t i = 0; i < h.ports.size(); ++i) {
-    EXPECT_EQ(h.ports[i].port, lo + static_cast<int>(i));
-    if (h.ports[i].state == PortState::kOpen) {
-      ++open;
-      EXPECT_EQ(h.ports[i].port, open_port);
-    }
+    const int port = lo + static_cast<int>(i);
+    EXPECT_EQ(h.ports[i].port, port);
+    if (h.ports[i].state != PortState::kOpen) continue;
+    if (port == open_port)
+      ours = true;
+    else
+      ++others;
   }
-  EXPECT_EQ(open, 1);
+  EXPECT_LT(others, 100) << "ports reported open besides ours";
+  EXPECT_TRUE(ours) << open_port << " was listening and not reported open";
   EXPECT_FALSE(r->summary.interrupted);
   EXPECT_EQ(r->info.args, "tojimari watch test");
 }
