@@ -92,27 +92,23 @@ Result<ScanPlan> PlanScan(Policy* policy, FamilyChoice family, const Resolver& r
   return plan;
 }
 
-std::vector<std::string> ScanArgs(const ScanPlan& plan, const std::vector<std::string>& extra, bool udp) {
-  std::vector<std::string> args = extra;
-  std::string ports = "T:" + Ranges(plan.tcp);
+ScanRequest PlanRequest(const ScanPlan& plan, ScanRequest base, bool udp) {
+  ScanRequest r = std::move(base);
+  r.ports = PortSpec{plan.tcp, {}};
+  r.ports_text.clear();
+  r.top_ports = 0;
   if (udp && !plan.udp.empty()) {
-    ports += ",U:" + Ranges(plan.udp);
-    args.push_back("-sU");
-    static const std::vector<std::string> kTcp = {"-sT", "-sS", "-sF", "-sN", "-sX", "-sA", "-sW"};
-    bool technique = std::any_of(extra.begin(), extra.end(), [](const std::string& a) {
-      return std::find(kTcp.begin(), kTcp.end(), a) != kTcp.end();
-    });
-    if (!technique) args.push_back("-sS");
+    r.ports->udp = plan.udp;
+    r.udp_scan = true;
+    // -sU alone scans UDP only: the TCP ports need a technique beside it.
+    if (!r.technique) r.technique = Technique::kSyn;
   }
-  args.push_back("-p");
-  args.push_back(ports);
   // The policy's scope (checked above) declares what may be scanned: that
   // is the confirmation a large scan otherwise asks for.
-  args.push_back("--i-know");
-  if (plan.service_detection) args.push_back("-sV");
-  args.push_back("--");  // targets from here on, whatever they look like
-  args.insert(args.end(), plan.targets.begin(), plan.targets.end());
-  return args;
+  r.i_know = true;
+  if (plan.service_detection) r.version_detect = true;
+  r.targets = plan.targets;
+  return r;
 }
 
 }  // namespace tj

@@ -1,5 +1,5 @@
 // What to scan for a policy: every host of every group, every port any
-// group expects, forbids or asks to scan, as one `tojimari scan` run (one
+// group expects, forbids or asks to scan, as one scan request (one
 // run keeps -oJ/-oX files whole, and a raw scan drops its privileges after
 // its first run). Enforces the scope first: no address outside it is ever
 // handed to the scanner. The audit command and watch both use it.
@@ -13,6 +13,7 @@
 #include "core/status.h"
 #include "core/target_spec.h"
 #include "policy/policy.h"
+#include "session/scan_request.h"
 
 namespace tj {
 
@@ -29,11 +30,12 @@ struct ScanPlan {
 // "db.example" resolves to 203.0.113.5, outside the scope (...)").
 Result<ScanPlan> PlanScan(Policy* policy, FamilyChoice family, const Resolver& resolve);
 
-// The argument list of `tojimari scan` for the plan: the user's scan
-// options (`extra`, e.g. -T4 --max-rate 500 -oJ FILE), then -p, -sV when
-// needed, and the targets. With `udp` (the plan has UDP ports and raw
-// sockets are available) the UDP ports are scanned too: -sU, plus -sS
-// unless `extra` chose a TCP technique (-sU alone scans UDP only).
-std::vector<std::string> ScanArgs(const ScanPlan& plan, const std::vector<std::string>& extra, bool udp);
+// The scan request for the plan. `base` holds the user's scan options
+// (timing, technique, outputs, e.g. -T4 --max-rate 500 -oJ FILE); the plan
+// sets the targets, the ports and -sV when a group expects a named
+// service. With `udp` (the plan has UDP ports and raw sockets are
+// available) the UDP ports are scanned too, with a SYN scan beside them
+// unless `base` chose a TCP technique (-sU alone scans UDP only).
+ScanRequest PlanRequest(const ScanPlan& plan, ScanRequest base, bool udp);
 
 }  // namespace tj

@@ -41,14 +41,34 @@ scan = "443,T:9000"
   EXPECT_EQ(plan->targets, (std::vector<std::string>{"198.18.0.2", "198.18.0.10-12", "198.18.0.7", "198.18.1.0/30"}));
   // The name now matches its address, whatever name a scan reports.
   EXPECT_TRUE(p.groups[0].hosts[2].Matches(*Address::Parse("198.18.0.7"), "ptr.example"));
-  EXPECT_EQ(ScanArgs(*plan, {"-T4", "-n"}, false),
-            (std::vector<std::string>{"-T4", "-n", "-p", "T:22,80,443,6000-6002,8080,9000", "--i-know", "-sV", "--", "198.18.0.2",
-                                      "198.18.0.10-12", "198.18.0.7", "198.18.1.0/30"}));
+  // The request keeps the user's options and takes the plan's targets and ports.
+  ScanRequest base;
+  base.timing_level = 4;
+  base.no_dns = true;
+  ScanRequest tcp = PlanRequest(*plan, base, false);
+  EXPECT_EQ(tcp.timing_level, 4);
+  EXPECT_TRUE(tcp.no_dns);
+  EXPECT_TRUE(tcp.i_know);
+  EXPECT_TRUE(tcp.version_detect);
+  EXPECT_FALSE(tcp.udp_scan);
+  EXPECT_FALSE(tcp.technique);
+  ASSERT_TRUE(tcp.ports);
+  EXPECT_EQ(tcp.ports->tcp.ToVector(), (std::vector<uint16_t>{22, 80, 443, 6000, 6001, 6002, 8080, 9000}));
+  EXPECT_TRUE(tcp.ports->udp.empty());
+  EXPECT_EQ(tcp.targets, plan->targets);
   // With raw sockets the UDP ports are scanned too, and -sU alone would drop TCP.
-  EXPECT_EQ(ScanArgs(*plan, {}, true)[0], "-sU");
-  EXPECT_EQ(ScanArgs(*plan, {}, true)[1], "-sS");
-  EXPECT_EQ(ScanArgs(*plan, {"-sT"}, true)[3], "T:22,80,443,6000-6002,8080,9000,U:161");
-  EXPECT_EQ(ScanArgs(*plan, {"-sT"}, true)[1], "-sU");
+  ScanRequest both = PlanRequest(*plan, ScanRequest{}, true);
+  EXPECT_TRUE(both.udp_scan);
+  EXPECT_EQ(both.technique, Technique::kSyn);
+  EXPECT_EQ(both.ports->udp.ToVector(), (std::vector<uint16_t>{161}));
+  ScanRequest connect;
+  connect.technique = Technique::kConnect;
+  EXPECT_EQ(PlanRequest(*plan, connect, true).technique, Technique::kConnect);
+  // A port spec the user gave cannot reach the plan's request.
+  base.ports_text = "1-65535";
+  base.top_ports = 5;
+  EXPECT_TRUE(PlanRequest(*plan, base, false).ports_text.empty());
+  EXPECT_EQ(PlanRequest(*plan, base, false).top_ports, 0);
 }
 
 TEST(ScanPlan, DefaultPortsAreTheTop1000PlusThePolicysOwn) {

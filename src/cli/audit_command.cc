@@ -13,7 +13,7 @@
 #include "audit/scan_plan.h"
 #include "cli/command_table.h"
 #include "cli/errors.h"
-#include "cli/scan_options.h"
+#include "cli/scan_params.h"
 #include "net/privileges.h"
 #include "net/resolve.h"
 #include "policy/policy_file.h"
@@ -21,6 +21,7 @@
 #include "history/store.h"
 #include "core/scan_record.h"
 #include "report/writer.h"
+#include "session/scan_session.h"
 
 namespace tj {
 namespace {
@@ -77,11 +78,12 @@ Status CheckScanOptions(const AuditOptions& o, ScanOptions* scan) {
     return MakeError(fmt::format("unknown option \"{}\"{}", word,
                                  hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
   }
-  std::vector<std::string> positional;
-  if (Status s = ParseParams(ScanParams(), o.scan, scan, &positional); !s) return s;
-  if (!positional.empty())
-    return MakeError(fmt::format("\"{}\": the policy names the hosts to scan; give no targets", positional[0]));
-  if (!scan->ports.empty() || scan->top_ports)
+  auto parsed = ParseScanOptions(o.scan);
+  if (!parsed) return parsed.error();
+  *scan = std::move(*parsed);
+  if (!scan->targets.empty())
+    return MakeError(fmt::format("\"{}\": the policy names the hosts to scan; give no targets", scan->targets[0]));
+  if (!scan->ports_text.empty() || scan->top_ports)
     return MakeError("the policy chooses the ports (its groups' scan, expected and forbidden ports); drop -p/--top-ports/-F");
   if (!scan->target_files.empty() || !scan->excludes.empty() || !scan->exclude_files.empty())
     return MakeError("the policy names the hosts to scan; drop -iL/--exclude/--exclude-file");
@@ -89,7 +91,7 @@ Status CheckScanOptions(const AuditOptions& o, ScanOptions* scan) {
 }
 
 // Runs the scan the policy describes; on failure returns the scan's exit code.
-int ScanForPolicy(Policy* policy, const AuditOptions& o, const ScanOptions& scan, const CommandContext& ctx,
+int ScanForPolicy(Policy* policy, const ScanOptions& scan, const CommandContext& ctx,
                   ScanRecord* record) {
   auto plan = PlanScan(policy, scan.family, ResolveHost);
   if (!plan) return Fail("audit", plan.error().message);
@@ -99,7 +101,14 @@ int ScanForPolicy(Policy* policy, const AuditOptions& o, const ScanOptions& scan
   if (!plan->udp.empty() && !udp)
     fmt::print(stderr, "tojimari audit: note: the policy's UDP ports need raw sockets (root or CAP_NET_RAW); "
                        "they are reported as not scanned\n");
-  int rc = RunScanTo(ScanArgs(*plan, o.scan, udp), ctx, ScanHooks{record, /*quiet=*/true, /*resumable=*/false});
+  ScanRequest req = PlanRequest(*plan, scan, udp);
+  req.command_line = ctx.argv_line;
+  ScanEnv env;
+  env.stop = ctx.stop;
+  env.record = record;
+  env.quiet = true;
+  env.resumable = false;  // `tojimari resume` could not finish an audit
+  int rc = ScanOnTerminal(req, env);
   if (rc != 0) {
     fmt::print(stderr, "tojimari audit: the scan did not complete (exit {}); no audit\n", rc);
     return rc == 130 ? rc : 2;
@@ -149,7 +158,7 @@ int RunAudit(const std::vector<std::string>& args, const CommandContext& ctx) {
     auto read = ReadScanFile(o.from);
     if (!read) return Fail("audit", read.error().message);
     record = std::move(*read);
-  } else if (int rc = ScanForPolicy(&*policy, o, scan, ctx, &record); rc != 0) {
+  } else if (int rc = ScanForPolicy(&*policy, scan, ctx, &record); rc != 0) {
     return rc;
   }
 

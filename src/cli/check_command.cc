@@ -2,16 +2,11 @@
 // (state, reason, latency), exit 0 when all are open. With --wait, keep
 // checking until they are all open or the time is up (the wait-for-it use:
 // a container or CI job waiting for its database).
-#include <charconv>
-#include <thread>
-
 #include "cli/command_table.h"
 #include "cli/errors.h"
-#include "cli/params.h"
+#include "core/params.h"
 #include "core/duration.h"
-#include "core/services.h"
-#include "engine/connect_engine.h"
-#include "net/resolve.h"
+#include "session/check.h"
 
 namespace tj {
 namespace {
@@ -49,70 +44,6 @@ constexpr P kCheckTable[] = {
      [](CheckOptions& o, SV) { o.help = true; return Status::Ok(); }},
 };
 
-struct Endpoint {
-  std::string text;
-  Address addr;
-  uint16_t port = 0;
-};
-
-Result<Endpoint> ParseEndpoint(const std::string& item, FamilyChoice family) {
-  std::string host, port;
-  if (item.starts_with("[")) {
-    size_t close = item.find(']');
-    if (close == std::string::npos || close + 1 >= item.size() || item[close + 1] != ':')
-      return MakeError(fmt::format("\"{}\": expected [IPv6]:PORT", item));
-    host = item.substr(1, close - 1);
-    port = item.substr(close + 2);
-  } else {
-    size_t colon = item.rfind(':');
-    if (colon == std::string::npos) return MakeError(fmt::format("\"{}\": expected HOST:PORT", item));
-    host = item.substr(0, colon);
-    port = item.substr(colon + 1);
-    if (host.find(':') != std::string::npos)
-      return MakeError(fmt::format("\"{}\": write an IPv6 address in brackets, as [{}]:{}", item, host, port));
-  }
-  Endpoint e;
-  e.text = item;
-  unsigned v = 0;
-  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), v);
-  if (!port.empty() && ec == std::errc() && ptr == port.data() + port.size()) {
-    if (v < 1 || v > 65535) return MakeError(fmt::format("\"{}\": port {} is out of range (1-65535)", item, port));
-    e.port = static_cast<uint16_t>(v);
-  } else {
-    auto named = ServiceTable::Builtin().PortsNamed(port, Proto::kTcp);
-    if (named.empty()) return MakeError(fmt::format("\"{}\": \"{}\" is not a port number or service name", item, port));
-    e.port = named.front();
-  }
-  if (auto lit = Address::Parse(host)) {
-    e.addr = *lit;
-  } else {
-    auto addrs = ResolveHost(host, family);
-    if (!addrs) return addrs.error();
-    e.addr = addrs->front();
-  }
-  return e;
-}
-
-// One round: every endpoint probed once (with retries) in parallel.
-std::vector<PortResult> Probe(const std::vector<Endpoint>& eps, const CheckOptions& o, const std::atomic<bool>* stop) {
-  std::vector<HostJob> jobs;
-  for (const Endpoint& e : eps) jobs.push_back({e.addr, {e.port}});
-  ConnectOptions co;
-  co.timing = TimingTemplate(4);
-  co.timing.initial_rtt_timeout = co.timing.max_rtt_timeout = o.timeout;
-  co.timing.max_retries = 1;
-  co.stop = stop;
-  ConnectEngine engine(co);
-  std::vector<PortResult> out(eps.size());
-  auto r = engine.Run(jobs, nullptr);
-  for (size_t i = 0; i < eps.size(); ++i) {
-    out[i].addr = eps[i].addr;
-    out[i].port = eps[i].port;
-    if (r && !(*r)[i].ports.empty()) out[i] = (*r)[i].ports.front();
-  }
-  return out;
-}
-
 }  // namespace
 
 std::vector<ParamDoc> CheckParamDocs() { return ParamDocs(std::span<const P>(kCheckTable)); }
@@ -131,39 +62,20 @@ int RunCheck(const std::vector<std::string>& args, const CommandContext& ctx) {
     fmt::print(stderr, "tojimari check: no HOST:PORT given (try: tojimari help check)\n");
     return 2;
   }
-  std::vector<Endpoint> eps;
+  CheckRequest req{{}, o.wait, o.timeout};
   for (const auto& item : o.items) {
     auto e = ParseEndpoint(item, o.family);
     if (!e) {
       Fail("check", e.error().message);
       return 2;
     }
-    eps.push_back(*e);
+    req.endpoints.push_back(*e);
   }
-  auto deadline = std::chrono::steady_clock::now() + o.wait;
-  auto pause = std::chrono::milliseconds(100);
-  auto stopped = [&] { return ctx.stop && ctx.stop->load(); };
-  std::vector<PortResult> res;  // the last round that ran to its end
-  bool all_open = false;
-  for (;;) {
-    std::vector<PortResult> round = Probe(eps, o, ctx.stop);
-    // A round cut short by SIGINT holds no answer for the ports it had not
-    // decided: only whole rounds are reported.
-    if (stopped()) break;
-    res = std::move(round);
-    all_open = std::all_of(res.begin(), res.end(), [](const PortResult& r) { return r.state == PortState::kOpen; });
-    auto now = std::chrono::steady_clock::now();
-    if (all_open || now >= deadline) break;
-    // Sleep at most until the deadline, then check once more: a port that
-    // opens in the last moment of the wait still counts. A signal ends the
-    // sleep at once.
-    auto until = now + std::min<std::chrono::steady_clock::duration>(pause, deadline - now);
-    while (!stopped() && std::chrono::steady_clock::now() < until)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (stopped()) break;
-    pause = std::min<std::chrono::milliseconds>(pause * 2, std::chrono::milliseconds(1000));
-  }
-  if (stopped()) {
+  const CheckOutcome got = CheckPorts(req, ctx.stop);
+  const std::vector<Endpoint>& eps = req.endpoints;
+  const std::vector<PortResult>& res = got.results;
+  const bool all_open = got.all_open;
+  if (got.interrupted) {
     // What was seen before the interrupt, or that nothing was.
     for (size_t i = 0; i < eps.size(); ++i) {
       if (res.empty()) {

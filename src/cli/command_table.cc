@@ -3,11 +3,26 @@
 #include <fmt/format.h>
 
 #include "cli/errors.h"
-#include "cli/scan_options.h"
-#include "cli/watch_scan.h"
+#include "cli/scan_params.h"
+#include "session/child_scan.h"
 #include "core/spellcheck.h"
 
 namespace tj {
+namespace {
+
+// `tojimari _scan-record`: watch's scan child (session/child_scan.h); it
+// takes its request on stdin, never arguments.
+int RunScanChild(const std::vector<std::string>& args, const CommandContext& ctx) {
+  if (!args.empty()) {
+    fmt::print(stderr, "tojimari {}: internal to watch: takes a scan request on stdin, no arguments\n",
+               kScanRecordCommand);
+    return 2;
+  }
+  return RunScanRecord(ctx.stop);
+}
+
+}  // namespace
+
 namespace {
 
 std::vector<ParamDoc> ScanDocs() { return ParamDocs(ScanParams()); }
@@ -87,7 +102,7 @@ constexpr Command kCommands[] = {
     {"version", "version", "the version, the commit and the libraries it was built with",
      "Prints the version, the commit it was built from and the libraries it was built against.", Version,
      nullptr},
-    {kScanRecordCommand, "", "", "", RunScanRecord, nullptr, Command::kHidden | Command::kMayScanRaw},
+    {kScanRecordCommand, "", "", "", RunScanChild, nullptr, Command::kHidden | Command::kMayScanRaw},
     {"_man", "", "", "", Man, nullptr, Command::kHidden},
     {"_completion", "", "", "", CompletionCommand, nullptr, Command::kHidden},
 };

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "cli/params.h"
+#include "core/params.h"
 
 namespace tj {
 

@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "cli/scan_options.h"
+#include "cli/scan_params.h"
 
 namespace tj {
 namespace {

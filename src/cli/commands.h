@@ -19,17 +19,13 @@ struct CommandContext {
 
 int RunScan(const std::vector<std::string>& args, const CommandContext& ctx);
 
-struct ScanRecord;
-// What a command that scans on the user's behalf (audit, watch) wants from
-// `tojimari scan ARGS` besides its exit code.
-struct ScanHooks {
-  ScanRecord* record = nullptr;  // filled with the whole scan (core/scan_record.h)
-  bool quiet = false;            // no normal output on stdout (report files still written)
-  // An interrupted scan leaves a resume file (tojimari.resume) unless the
-  // scan is part of something `tojimari resume` cannot finish (audit, watch).
-  bool resumable = true;
-};
-int RunScanTo(const std::vector<std::string>& args, const CommandContext& ctx, const ScanHooks& hooks);
+struct ScanRequest;
+struct ScanEnv;
+// Runs a scan (session/scan_session.h) with its notices and progress line
+// on stderr, then says what the outcome asks to be said there (engine
+// counters with -v, where it was stored, how to resume). 0 done, 130
+// interrupted, 2 it could not run or a report could not be written (said).
+int ScanOnTerminal(const ScanRequest& req, const ScanEnv& env);
 // `tojimari resume FILE`: finishes the scan an interrupted run saved.
 int RunResume(const std::vector<std::string>& args, const CommandContext& ctx);
 int RunCheck(const std::vector<std::string>& args, const CommandContext& ctx);

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "cli/command_table.h"
-#include "cli/scan_options.h"
+#include "cli/scan_params.h"
 
 namespace tj {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "cli/command_table.h"
 #include "cli/errors.h"
-#include "cli/params.h"
+#include "core/params.h"
 #include "history/diff.h"
 #include "history/diff_report.h"
 #include "history/ref.h"

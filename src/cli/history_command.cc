@@ -8,7 +8,7 @@
 
 #include "cli/command_table.h"
 #include "cli/errors.h"
-#include "cli/params.h"
+#include "core/params.h"
 #include "history/store.h"
 #include "report/report_text.h"
 

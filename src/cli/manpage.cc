@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "cli/command_table.h"
-#include "cli/scan_options.h"
+#include "session/scan_request.h"
 
 namespace tj {
 namespace {

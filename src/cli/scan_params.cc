@@ -1,7 +1,10 @@
 // The parameter table of `tojimari scan`: nmap's option names and meanings.
+#include <algorithm>
 #include <charconv>
+#include <utility>
 
-#include "cli/scan_options.h"
+#include "cli/scan_params.h"
+#include "core/technique.h"
 #include "core/port_spec.h"
 #include "core/services.h"
 
@@ -50,9 +53,10 @@ Status SetPingPorts(std::optional<std::vector<uint16_t>>* into, SV v) {
 }
 
 // One TCP technique per scan: a second is a mistake nmap reports too.
-Status SetTechnique(O* o, SV t) {
-  if (!o->technique.empty() && o->technique != t)
-    return MakeError(fmt::format("{} and {} are two TCP scan techniques: choose one", o->technique, t));
+Status SetTechnique(O* o, Technique t) {
+  if (o->technique && *o->technique != t)
+    return MakeError(fmt::format("{} and {} are two TCP scan techniques: choose one", RowOf(*o->technique).option,
+                                 RowOf(t).option));
   o->technique = t;
   return Status::Ok();
 }
@@ -71,7 +75,7 @@ constexpr P kTable[] = {
      [](O& o, SV v) {
        // An empty list (an unset shell variable) is not "the default ports".
        if (v.empty()) return Status(MakeError("an empty port list (give ports, e.g. -p 22,80, or leave out -p)"));
-       o.ports = v;
+       o.ports_text = v;
        return Status::Ok();
      }},
     {"--top-ports", ArgKind::kValue, "N", kPorts, "the N ports most often found open",
@@ -121,20 +125,6 @@ constexpr P kTable[] = {
      }},
     {"-n", ArgKind::kFlag, "", kTargets, "never do reverse DNS lookups",
      [](O& o, SV) { o.no_dns = true; return Status::Ok(); }},
-    {"-sT", ArgKind::kFlag, "", kTech, "TCP connect scan (no privileges needed)",
-     [](O& o, SV) { return SetTechnique(&o, "-sT"); }},
-    {"-sS", ArgKind::kFlag, "", kTech, "TCP SYN scan (the default with CAP_NET_RAW)",
-     [](O& o, SV) { return SetTechnique(&o, "-sS"); }},
-    {"-sF", ArgKind::kFlag, "", kTech, "TCP FIN scan",
-     [](O& o, SV) { return SetTechnique(&o, "-sF"); }},
-    {"-sN", ArgKind::kFlag, "", kTech, "TCP NULL scan",
-     [](O& o, SV) { return SetTechnique(&o, "-sN"); }},
-    {"-sX", ArgKind::kFlag, "", kTech, "TCP Xmas scan",
-     [](O& o, SV) { return SetTechnique(&o, "-sX"); }},
-    {"-sA", ArgKind::kFlag, "", kTech, "TCP ACK scan: which ports a firewall filters",
-     [](O& o, SV) { return SetTechnique(&o, "-sA"); }},
-    {"-sW", ArgKind::kFlag, "", kTech, "TCP Window scan",
-     [](O& o, SV) { return SetTechnique(&o, "-sW"); }},
     {"-sU", ArgKind::kFlag, "", kTech,
      "UDP scan with protocol payloads (needs CAP_NET_RAW); combine with a TCP scan: -sS -sU",
      [](O& o, SV) { o.udp_scan = true; return Status::Ok(); }},
@@ -288,11 +278,38 @@ constexpr P kTable[] = {
      [](O& o, SV) { o.version = true; return Status::Ok(); }},
 };
 
+// The technique rows, one per row of core/technique.h.
+template <size_t I>
+Status ApplyTechnique(O& o, SV) {
+  return SetTechnique(&o, kTechniqueRows[I].id);
+}
+template <size_t... I>
+std::vector<P> TechniqueParams(std::index_sequence<I...>) {
+  return {P{kTechniqueRows[I].option, ArgKind::kFlag, "", kTech, kTechniqueRows[I].help, &ApplyTechnique<I>}...};
+}
+
+std::vector<P> AllParams() {
+  std::vector<P> all(std::begin(kTable), std::end(kTable));
+  auto at = std::find_if(all.begin(), all.end(), [](const P& p) { return p.name == "-sU"; });
+  auto tech = TechniqueParams(std::make_index_sequence<std::size(kTechniqueRows)>());
+  all.insert(at, tech.begin(), tech.end());
+  return all;
+}
+
 }  // namespace
 
-std::span<const Param<ScanOptions>> ScanParams() { return kTable; }
+std::span<const Param<ScanOptions>> ScanParams() {
+  static const std::vector<P> all = AllParams();
+  return all;
+}
 
-Status CheckScanOptions(const ScanOptions& o) {
+Status FinishScanOptions(ScanOptions* opts) {
+  const ScanOptions& o = *opts;
+  if (!o.ports_text.empty()) {
+    auto spec = ParsePortSpec(o.ports_text, ServiceTable::Builtin());
+    if (!spec) return spec.error();
+    opts->ports = std::move(*spec);
+  }
   if (o.min_rate > 0 && o.max_rate > 0 && o.min_rate > o.max_rate)
     return MakeError(fmt::format("--min-rate {} is above --max-rate {}", o.min_rate, o.max_rate));
   if (o.min_rtt_timeout && o.max_rtt_timeout && *o.min_rtt_timeout > *o.max_rtt_timeout)

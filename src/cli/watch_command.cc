@@ -3,7 +3,7 @@
 // (ports, after a re-check; findings that appeared or cleared) is sent to
 // the alert sinks. The cycle itself is watch/watcher.h; this file reads the
 // options and connects the parts: the scans (in a child process each,
-// cli/watch_scan.h), the audit, the history, the sinks and /metrics.
+// session/child_scan.h), the audit, the history, the sinks and /metrics.
 //   --once: exit 0 nothing to alert, 1 alerted, 2 could not run.
 #include <curl/curl.h>
 
@@ -13,8 +13,8 @@
 
 #include "cli/command_table.h"
 #include "cli/errors.h"
-#include "cli/scan_options.h"
-#include "cli/watch_audit.h"
+#include "cli/scan_params.h"
+#include "watch/watch_source.h"
 #include "core/duration.h"
 #include "core/input_file.h"
 #include "core/spellcheck.h"
@@ -186,11 +186,14 @@ int RunWatch(const std::vector<std::string>& args, const CommandContext& ctx) {
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return Fail("watch", "libcurl could not start");
   std::vector<std::unique_ptr<AlertSink>> sinks;
   if (Status s = MakeSinks(o, &sinks); !s) return Fail("watch", s.message());
-  const CommandContext scan_ctx{ScanArgsLine(args), ctx.stop};
+  auto scan = ParseScanOptions(o.scan);
+  if (!scan) return Fail("watch", scan.error().message);
+  scan->command_line = ScanArgsLine(args);
   WatchSourceInfo info;
-  auto source = MakeWatchSource(o.policy, o.scan, scan_ctx, &info);
+  auto source = MakeWatchSource(o.policy, *scan, ctx.stop, &info);
   if (!source) return Fail("watch", source.error().message);
-  auto log = OpenRunLog(o, info, scan_ctx.argv_line);
+  for (const std::string& n : info.notes) fmt::print(stderr, "tojimari watch: note: {}\n", n);
+  auto log = OpenRunLog(o, info, scan->command_line);
   if (!log) return Fail("watch", log.error().message);
   Metrics metrics;
   std::unique_ptr<MetricsServer> server;

@@ -16,13 +16,13 @@ void AddTotals(ConnectStats* into, const ConnectStats& s) {
   into->loss_events += s.loss_events;
 }
 
-bool Stopped(const ScanRequest& req) {
+bool Stopped(const TargetScan& req) {
   return req.connect.stop && req.connect.stop->load(std::memory_order_relaxed);
 }
 
 // The ports of a host still to decide: all of them, less those an
 // interrupted run already decided.
-std::vector<uint16_t> PortsLeft(const ScanRequest& req, const Address& host) {
+std::vector<uint16_t> PortsLeft(const TargetScan& req, const Address& host) {
   if (!req.decided) return req.tcp_ports;
   auto it = req.decided->find(host);
   if (it == req.decided->end()) return req.tcp_ports;
@@ -42,7 +42,7 @@ struct DiscoveryResult {
   std::vector<uint8_t> ttl;
 };
 
-Result<DiscoveryResult> Discover(const ScanRequest& req, const std::vector<Address>& group, ScanTotals* totals) {
+Result<DiscoveryResult> Discover(const TargetScan& req, const std::vector<Address>& group, ScanTotals* totals) {
   DiscoveryResult d;
   d.up.assign(group.size(), req.skip_discovery);
   d.reason.assign(group.size(), Reason::kUserSet);
@@ -96,7 +96,7 @@ Status ReportLive(const std::vector<Address>& group, const std::vector<std::stri
   return Status::Ok();
 }
 
-Status ScanGroup(const ScanRequest& req, const std::vector<Address>& group,
+Status ScanGroup(const TargetScan& req, const std::vector<Address>& group,
                  const std::vector<std::string>& names, ResultSink* ports, const HostCallback& on_host,
                  ScanTotals* totals) {
   auto disc = Discover(req, group, totals);
@@ -166,7 +166,7 @@ Status ScanGroup(const ScanRequest& req, const std::vector<Address>& group,
 
 }  // namespace
 
-Result<ScanTotals> RunScan(const ScanRequest& req, ResultSink* ports, const HostCallback& on_host) {
+Result<ScanTotals> ScanTargets(const TargetScan& req, ResultSink* ports, const HostCallback& on_host) {
   ScanTotals totals;
   const TargetList& targets = *req.targets;
   const size_t per_host = std::max<size_t>(1, req.tcp_ports.size() + req.udp_ports.size());

@@ -25,7 +25,7 @@ using PortScanner = std::function<Result<std::vector<HostOutcome>>(const std::ve
 // per address, in order, with up, up_reason, latency and mac set.
 using HostDiscoverer = std::function<Result<std::vector<HostOutcome>>(const std::vector<Address>&)>;
 
-struct ScanRequest {
+struct TargetScan {
   PortScanner scan;                     // the TCP port scan of one host group
   PortScanner udp_scan;                 // the UDP one (-sU), run after it
   HostDiscoverer discover;              // raw discovery; unset: connects to 80 and 443 decide
@@ -61,6 +61,6 @@ struct ScanTotals {
 // Called once per host that is up (or timed out), with its complete result.
 using HostCallback = std::function<void(HostResult&&)>;
 
-Result<ScanTotals> RunScan(const ScanRequest& req, ResultSink* ports, const HostCallback& on_host);
+Result<ScanTotals> ScanTargets(const TargetScan& req, ResultSink* ports, const HostCallback& on_host);
 
 }  // namespace tj

@@ -17,8 +17,8 @@ struct Recorder {
 };
 
 // 198.18.0.1-4: .2 and .4 answer discovery (.4 with a MAC, as on the link).
-ScanRequest Request(const TargetList& targets, Recorder* rec) {
-  ScanRequest req;
+TargetScan Request(const TargetList& targets, Recorder* rec) {
+  TargetScan req;
   req.targets = &targets;
   req.tcp_ports = {22, 80};
   req.discover = [rec](const std::vector<Address>& group) -> Result<std::vector<HostOutcome>> {
@@ -61,8 +61,8 @@ TargetList Targets() {
 TEST(RunScanDiscovery, OnlyLiveHostsArePortScanned) {
   TargetList targets = Targets();
   Recorder rec;
-  ScanRequest req = Request(targets, &rec);
-  auto totals = RunScan(req, nullptr, [&](HostResult&& h) { rec.hosts.push_back(std::move(h)); });
+  TargetScan req = Request(targets, &rec);
+  auto totals = ScanTargets(req, nullptr, [&](HostResult&& h) { rec.hosts.push_back(std::move(h)); });
   ASSERT_TRUE(totals);
   EXPECT_EQ(totals->hosts_total, 4u);
   EXPECT_EQ(totals->hosts_up, 2u);
@@ -79,10 +79,10 @@ TEST(RunScanDiscovery, OnlyLiveHostsArePortScanned) {
 TEST(RunScanDiscovery, PingScanReportsLiveHostsWithoutPorts) {
   TargetList targets = Targets();
   Recorder rec;
-  ScanRequest req = Request(targets, &rec);
+  TargetScan req = Request(targets, &rec);
   req.discovery_only = true;
   req.tcp_ports.clear();
-  auto totals = RunScan(req, nullptr, [&](HostResult&& h) { rec.hosts.push_back(std::move(h)); });
+  auto totals = ScanTargets(req, nullptr, [&](HostResult&& h) { rec.hosts.push_back(std::move(h)); });
   ASSERT_TRUE(totals);
   EXPECT_EQ(totals->hosts_up, 2u);
   EXPECT_TRUE(rec.scanned.empty());
@@ -96,9 +96,9 @@ TEST(RunScanDiscovery, PingScanReportsLiveHostsWithoutPorts) {
 TEST(RunScanDiscovery, SkipDiscoveryAsksNobody) {
   TargetList targets = Targets();
   Recorder rec;
-  ScanRequest req = Request(targets, &rec);
+  TargetScan req = Request(targets, &rec);
   req.skip_discovery = true;
-  auto totals = RunScan(req, nullptr, [&](HostResult&& h) { rec.hosts.push_back(std::move(h)); });
+  auto totals = ScanTargets(req, nullptr, [&](HostResult&& h) { rec.hosts.push_back(std::move(h)); });
   ASSERT_TRUE(totals);
   EXPECT_TRUE(rec.discovered.empty());
   EXPECT_EQ(rec.scanned.size(), 4u);
@@ -109,11 +109,11 @@ TEST(RunScanDiscovery, SkipDiscoveryAsksNobody) {
 TEST(RunScanDiscovery, ADiscoveryErrorEndsTheScanWithIt) {
   TargetList targets = Targets();
   Recorder rec;
-  ScanRequest req = Request(targets, &rec);
+  TargetScan req = Request(targets, &rec);
   req.discover = [](const std::vector<Address>&) -> Result<std::vector<HostOutcome>> {
     return MakeError("198.18.0.1 is reached through eth9, which was not opened");
   };
-  auto totals = RunScan(req, nullptr, [&](HostResult&& h) { rec.hosts.push_back(std::move(h)); });
+  auto totals = ScanTargets(req, nullptr, [&](HostResult&& h) { rec.hosts.push_back(std::move(h)); });
   ASSERT_FALSE(totals);
   EXPECT_NE(totals.error().message.find("eth9"), std::string::npos);
   EXPECT_TRUE(rec.scanned.empty());

@@ -9,24 +9,16 @@ Verdict TcpProbe::OnIcmp(const Reply& r) const {
   return ClassifyIcmp(!r.src.is_v4(), r.icmp_type, r.icmp_code);
 }
 
-namespace {
-
-constexpr TechniqueInfo kTechniques[] = {
-    {"-sS", "syn", "TCP SYN (half-open) scan: the default with CAP_NET_RAW", MakeSynProbe},
-    {"-sF", "fin", "TCP FIN scan: closed ports answer RST, others stay silent", MakeFinProbe},
-    {"-sN", "null", "TCP NULL scan: a probe with no flags", MakeNullProbe},
-    {"-sX", "xmas", "TCP Xmas scan: FIN, PSH and URG", MakeXmasProbe},
-    {"-sA", "ack", "TCP ACK scan: maps firewall rules (unfiltered or filtered)", MakeAckProbe},
-    {"-sW", "window", "TCP Window scan: an ACK scan reading the RST's window", MakeWindowProbe},
-};
-
-}  // namespace
-
-std::span<const TechniqueInfo> TcpTechniques() { return kTechniques; }
-
-const TechniqueInfo* FindTechnique(std::string_view option) {
-  for (const auto& t : kTechniques)
-    if (t.option == option) return &t;
+std::unique_ptr<TcpProbe> MakeTcpProbe(Technique t) {
+  switch (t) {
+    case Technique::kSyn: return MakeSynProbe();
+    case Technique::kFin: return MakeFinProbe();
+    case Technique::kNull: return MakeNullProbe();
+    case Technique::kXmas: return MakeXmasProbe();
+    case Technique::kAck: return MakeAckProbe();
+    case Technique::kWindow: return MakeWindowProbe();
+    case Technique::kConnect: break;
+  }
   return nullptr;
 }
 

@@ -12,6 +12,7 @@
 #include <span>
 #include <string_view>
 
+#include "core/technique.h"
 #include "core/types.h"
 #include "net/packet.h"
 
@@ -35,15 +36,8 @@ class TcpProbe {
   Verdict OnIcmp(const Reply& r) const;
 };
 
-struct TechniqueInfo {
-  std::string_view option;  // "-sS"
-  std::string_view name;    // "syn", as in reports and nmap's scaninfo type
-  std::string_view help;
-  std::unique_ptr<TcpProbe> (*make)();
-};
-
-// Every raw TCP technique, one row each.
-std::span<const TechniqueInfo> TcpTechniques();
-const TechniqueInfo* FindTechnique(std::string_view option);
+// The probe of a raw technique (core/technique.h); null for -sT, which
+// the connect engine runs without a probe class.
+std::unique_ptr<TcpProbe> MakeTcpProbe(Technique t);
 
 }  // namespace tj

@@ -28,7 +28,7 @@ namespace tj {
 // Who renames a finished temporary file into place and removes an abandoned
 // one: normally the process itself. After a raw scan started as root has
 // switched to an unprivileged user, that user may not rename in the output's
-// directory, so a helper that kept root does it (cli/rename_helper.h).
+// directory, so a helper that kept root does it (session/rename_helper.h).
 class FileMover {
  public:
   virtual ~FileMover() = default;

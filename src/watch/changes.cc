@@ -74,13 +74,6 @@ FindingDelta CompareFindings(const std::vector<FindingBrief>& before, const std:
   return d;
 }
 
-std::vector<std::string> Recheck::Args() const {
-  std::string ports;
-  if (!tcp.empty()) ports += "T:" + PortRanges(tcp);
-  if (!udp.empty()) ports += std::string(ports.empty() ? "" : ",") + "U:" + PortRanges(udp);
-  return {"-p", ports, host.ToString()};
-}
-
 std::vector<Recheck> RechecksFor(const std::vector<PortFlip>& flips) {
   std::map<Address, Recheck> by_host;
   for (const PortFlip& f : flips) {

@@ -43,12 +43,11 @@ struct FindingDelta {
 // Findings compared by key.
 FindingDelta CompareFindings(const std::vector<FindingBrief>& before, const std::vector<FindingBrief>& after);
 
-// One host's ports to scan again: the arguments to add to the watch's scan
-// options ("-p", "T:22,80,U:53", "198.18.0.2").
+// One host's ports to scan again (the watch's scan options otherwise).
 struct Recheck {
   Address host;
-  std::vector<uint16_t> tcp, udp;
-  std::vector<std::string> Args() const;
+  std::vector<uint16_t> tcp, udp;  // ascending
+  bool operator==(const Recheck&) const = default;
 };
 std::vector<Recheck> RechecksFor(const std::vector<PortFlip>& flips);
 

@@ -67,14 +67,14 @@ TEST(WatchChanges, FindingsAppearedAndCleared) {
   EXPECT_TRUE(CompareFindings({a}, {a}).empty());
 }
 
-TEST(WatchChanges, RecheckArgsPerHost) {
+TEST(WatchChanges, RechecksPerHost) {
   auto before = Record({Host("198.18.0.2", {{22, kOpen}, {23, kOpen}}), Host("198.18.0.3", {{80, kClosed}})});
   auto after = Record({Host("198.18.0.2", {{22, kClosed}, {23, kClosed}}), Host("198.18.0.3", {{80, kOpen}})});
   after.hosts.push_back(Host("198.18.0.2", {{161, kOpen}}, Proto::kUdp));
   auto rechecks = RechecksFor(PortFlips(before, after));
   ASSERT_EQ(rechecks.size(), 2u);
-  EXPECT_EQ(rechecks[0].Args(), (std::vector<std::string>{"-p", "T:22-23,U:161", "198.18.0.2"}));
-  EXPECT_EQ(rechecks[1].Args(), (std::vector<std::string>{"-p", "T:80", "198.18.0.3"}));
+  EXPECT_EQ(rechecks[0], (Recheck{*Address::Parse("198.18.0.2"), {22, 23}, {161}}));
+  EXPECT_EQ(rechecks[1], (Recheck{*Address::Parse("198.18.0.3"), {80}, {}}));
 }
 
 TEST(WatchChanges, RecheckSuppressesWhatCameBack) {

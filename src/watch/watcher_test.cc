@@ -41,7 +41,7 @@ class WatcherTest : public ::testing::Test {
     WatchSource src;
     src.scan = [this]() -> Result<ScanRecord> { return scan_; };
     src.recheck = [this](const Recheck& r) -> Result<ScanRecord> {
-      rechecks_.push_back(r.Args());
+      rechecks_.push_back(r);
       return recheck_;
     };
     src.judge = [](const ScanRecord& rec) {
@@ -67,7 +67,7 @@ class WatcherTest : public ::testing::Test {
 
   std::string dir_;
   ScanRecord scan_, recheck_;
-  std::vector<std::vector<std::string>> rechecks_;
+  std::vector<Recheck> rechecks_;
   std::unique_ptr<RunLog> log_ = MakeMemoryRunLog();
   std::vector<std::unique_ptr<AlertSink>> sinks_;
   Metrics metrics_;
@@ -88,7 +88,7 @@ TEST_F(WatcherTest, BaselineThenConfirmedChangeThenSuppressedBlip) {
   auto r2 = watcher_->Cycle();
   ASSERT_TRUE(r2.ok());
   ASSERT_EQ(rechecks_.size(), 1u);
-  EXPECT_EQ(rechecks_[0], (std::vector<std::string>{"-p", "T:8080", "198.18.0.2"}));
+  EXPECT_EQ(rechecks_[0], (Recheck{*Address::Parse("198.18.0.2"), {8080}, {}}));
   ASSERT_EQ(r2->alert.changes.size(), 1u);
   EXPECT_EQ(r2->alert.run_id, 2);
   ASSERT_EQ(Alerts().size(), 1u);

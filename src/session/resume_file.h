@@ -1,4 +1,4 @@
-// The resume file an interrupted scan leaves behind: the scan's arguments,
+// The resume file an interrupted scan leaves behind: the scan's request,
 // the first target index whose host may be unfinished, and every result
 // decided so far. `tojimari resume FILE` reads it, re-emits those results,
 // and probes only what was not decided, so the union of both runs equals a
@@ -8,7 +8,7 @@
 // stands: it carries an HMAC-SHA256 under a key of the user's own
 // (UserDataDir()/resume.key, 0600), and a file that was changed, or was
 // written by another user, is refused before anything is read or written.
-// So the saved arguments cannot be edited into reading or writing files the
+// So the saved request cannot be edited into reading or writing files the
 // interrupted scan did not name. Every field is then checked on its own
 // (ports 1-65535, known states and reasons, byte-sized counters), and
 // against the scan the arguments describe (CheckResumeFits).
@@ -25,11 +25,12 @@
 #include "core/status.h"
 #include "core/target_spec.h"
 #include "report/safe_file.h"
+#include "session/scan_request.h"
 
 namespace tj {
 
 struct ResumeState {
-  std::vector<std::string> args;  // the scan's arguments (what followed "scan")
+  ScanRequest request;            // the scan, as it was asked
   uint64_t start_index = 0;       // target indices below it were finished
   std::vector<HostResult> hosts;  // decided results, in the order they were reported
 };
@@ -54,22 +55,21 @@ class ResumeSpool {
   const Status& status() const { return status_; }
 
  private:
-  friend Status WriteResumeFile(OutputFile&, const std::vector<std::string>&, uint64_t, ResumeSpool&,
-                                std::string_view);
+  friend Status WriteResumeFile(OutputFile&, const ScanRequest&, uint64_t, ResumeSpool&, std::string_view);
   explicit ResumeSpool(std::FILE* f) : file_(f) {}
   std::FILE* file_;
   Status status_;
 };
 
-// Writes the state (the scan's arguments, where it stopped, the spooled
+// Writes the state (the scan's request, where it stopped, the spooled
 // hosts), signed with key, and commits the file (see report/safe_file.h: a
 // crash leaves the previous file). The file is opened before the scan,
 // while the process may still rename in its directory.
 //
-// Format 3, one JSON document per line: {"tojimari_resume":3,"args":[...],
-// "start_index":N}, then one line per host, then {"mac":"<HMAC-SHA256 of
-// every byte before this line>"}.
-Status WriteResumeFile(OutputFile& out, const std::vector<std::string>& args, uint64_t start_index,
+// Format 4, one JSON document per line: {"tojimari_resume":4,"request":{...},
+// "start_index":N}, then one line per host (session/record_codec.h), then
+// {"mac":"<HMAC-SHA256 of every byte before this line>"}.
+Status WriteResumeFile(OutputFile& out, const ScanRequest& request, uint64_t start_index,
                        ResumeSpool& hosts, std::string_view key);
 
 // Reads and checks a resume file (at most kMaxResumeBytes).

@@ -1,8 +1,8 @@
-#include "cli/params.h"
+#include "core/params.h"
 
 #include <gtest/gtest.h>
 
-#include "cli/scan_options.h"
+#include "cli/scan_params.h"
 
 namespace tj {
 
@@ -15,8 +15,11 @@ Status Parse(std::vector<std::string> args, ScanOptions* o) {
 TEST(ScanParams, NmapStyleWords) {
   ScanOptions o;
   ASSERT_TRUE(Parse({"-sT", "-p-", "-T4", "-Pn", "-n", "--open", "--reason", "-v", "198.18.0.2"}, &o).ok());
-  EXPECT_EQ(o.technique, "-sT");
-  EXPECT_EQ(o.ports, "-");
+  EXPECT_EQ(o.technique, Technique::kConnect);
+  EXPECT_EQ(o.ports_text, "-");
+  ASSERT_TRUE(FinishScanOptions(&o).ok());
+  ASSERT_TRUE(o.ports);
+  EXPECT_EQ(o.ports->tcp.size(), 65535u);
   EXPECT_EQ(o.timing_level, 4);
   EXPECT_TRUE(o.skip_discovery && o.no_dns && o.open_only && o.show_reason);
   EXPECT_EQ(o.verbose, 1);
@@ -27,7 +30,7 @@ TEST(ScanParams, AttachedAndSeparateValues) {
   ScanOptions o;
   ASSERT_TRUE(Parse({"-p22,80", "--top-ports=50", "-T", "2", "--max-retries", "3", "-iL", "f.txt",
                      "--exclude", "198.18.0.5,198.18.0.6", "--host-timeout", "30s"}, &o).ok());
-  EXPECT_EQ(o.ports, "22,80");
+  EXPECT_EQ(o.ports_text, "22,80");
   EXPECT_EQ(o.top_ports, 50);
   EXPECT_EQ(o.timing_level, 2);
   EXPECT_EQ(o.max_retries, 3);
@@ -87,7 +90,7 @@ TEST(ScanParams, ContradictionsAndRepeatsAreRefused) {
   auto err = [](std::vector<std::string> args) {
     ScanOptions o;
     Status s = ParseParams(ScanParams(), args, &o, &o.targets);
-    if (s.ok()) s = CheckScanOptions(o);
+    if (s.ok()) s = FinishScanOptions(&o);
     return s.ok() ? std::string("accepted") : s.message();
   };
   EXPECT_NE(err({"-p", ""}).find("empty port list"), std::string::npos);

@@ -11,9 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "cli/scan_options.h"
 #include "core/target_spec.h"
 #include "engine/scanner.h"
+#include "engine/timing.h"
+#include "session/scan_request.h"
 
 namespace tj {
 
@@ -28,15 +29,24 @@ struct ChosenEngine {
   std::shared_ptr<void> keep;           // owns the engine the closures use
 };
 
-// Notices for the user (fallbacks, privilege drop) go to *notices.
-// `probes` counts probes sent, for the progress line. `ports` are the
-// scan's TCP and UDP ports per host: with the targets, the most answers the
-// raw engines can get, which sizes their capture rings.
+// What choosing the engines depends on. `probes` counts probes sent, for
+// the progress line. `ports` are the scan's TCP and UDP ports per host:
+// with the targets, the most answers the raw engines can get, which sizes
+// their capture rings. `notice` takes lines for the user (fallbacks,
+// privilege drop; during the scan, hosts that defend themselves), on the
+// calling thread.
 struct PortCounts {
   size_t tcp = 0, udp = 0;
 };
-Result<ChosenEngine> ChooseEngine(const ScanOptions& o, const TargetList& targets, const Timing& timing,
-                                  const std::atomic<bool>* stop, std::atomic<uint64_t>* probes,
-                                  std::vector<std::string>* notices, PortCounts ports = {});
+struct EngineChoice {
+  const ScanRequest* req = nullptr;
+  const TargetList* targets = nullptr;
+  Timing timing;
+  const std::atomic<bool>* stop = nullptr;
+  std::atomic<uint64_t>* probes = nullptr;
+  PortCounts ports;
+  std::function<void(const std::string&)> notice;
+};
+Result<ChosenEngine> ChooseEngine(const EngineChoice& choice);
 
 }  // namespace tj

@@ -1,4 +1,4 @@
-#include "cli/resume.h"
+#include "session/resume_file.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -15,20 +15,22 @@
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
-#include <unordered_set>
 
 #include "core/input_file.h"
 #include "core/user_dirs.h"
 #include "core/utf8.h"
+#include "session/record_codec.h"
+#include "session/request_codec.h"
 
 namespace tj {
 namespace {
 
 using Json = nlohmann::json;
-// 3: one document per line, signed by the last line, every field checked.
-// Format 1 files (unsigned) are refused: anyone could have written them; 2
-// (one document, signed) was never released.
-constexpr int kFormat = 3;
+// 4: one document per line, signed by the last line, every field checked;
+// the scan as a request (session/request_codec.h), the hosts as the record
+// codec's lines. 3 held the scan's arguments and fewer host fields: refused
+// (the scan is quick to start again); 1 was unsigned; 2 was never released.
+constexpr int kFormat = 4;
 
 std::string Hex(const unsigned char* p, size_t n) {
   std::string out;
@@ -71,78 +73,6 @@ class Hmac {
 
 bool IsKey(std::string_view k) {
   return k.size() == 64 && std::all_of(k.begin(), k.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
-}
-
-Json PortToJson(const PortResult& p) {
-  return Json::array({p.port, ProtoName(p.proto), StateName(p.state), ReasonName(p.reason), p.reason_ttl,
-                      p.rtt.count(), p.tries});
-}
-
-// An integer field within [lo, hi]; a fraction, a string or an out-of-range
-// number is an error rather than a silently wrapped value.
-Result<int64_t> Int(const Json& j, int64_t lo, int64_t hi, std::string_view what) {
-  if (!j.is_number_integer()) return MakeError(fmt::format("{} is not an integer", what));
-  if (j.is_number_unsigned() && j.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
-    return MakeError(fmt::format("{} is out of range", what));
-  int64_t v = j.get<int64_t>();
-  if (v < lo || v > hi) return MakeError(fmt::format("{} {} is out of range {}-{}", what, v, lo, hi));
-  return v;
-}
-
-Result<PortResult> PortFromJson(const Json& j, const Address& addr) {
-  if (!j.is_array() || j.size() != 7) return MakeError("a port entry is not a 7-element array");
-  PortResult p;
-  p.addr = addr;
-  auto port = Int(j[0], 1, 65535, "a port");
-  if (!port) return port.error();
-  p.port = static_cast<uint16_t>(*port);
-  if (!j[1].is_string() || (j[1] != "tcp" && j[1] != "udp")) return MakeError("a port's protocol is not tcp or udp");
-  p.proto = j[1] == "udp" ? Proto::kUdp : Proto::kTcp;
-  if (!j[2].is_string() || !j[3].is_string()) return MakeError("a port's state or reason is not a name");
-  auto state = StateFromName(j[2].get<std::string>());
-  auto reason = ReasonFromName(j[3].get<std::string>());
-  if (!state || !reason) return MakeError("a port entry has an unknown state or reason");
-  p.state = *state;
-  p.reason = *reason;
-  auto ttl = Int(j[4], 0, 255, "a reply's TTL");
-  auto rtt = Int(j[5], 0, int64_t{3600} * 1000 * 1000, "a round-trip time");
-  auto tries = Int(j[6], 0, 255, "a port's tries");
-  if (!ttl) return ttl.error();
-  if (!rtt) return rtt.error();
-  if (!tries) return tries.error();
-  p.reason_ttl = static_cast<uint8_t>(*ttl);
-  p.rtt = std::chrono::microseconds(*rtt);
-  p.tries = static_cast<uint8_t>(*tries);
-  return p;
-}
-
-Result<HostResult> HostFromJson(const Json& j) {
-  if (!j.is_object() || !j.contains("ip") || !j["ip"].is_string() || !j.contains("ports") || !j["ports"].is_array())
-    return MakeError("a host entry lacks its address or ports");
-  HostResult h;
-  auto addr = Address::Parse(j["ip"].get<std::string>());
-  if (!addr) return MakeError("a host has an invalid address");
-  h.addr = *addr;
-  if (j.contains("name") && !j["name"].is_string()) return MakeError("a host's name is not a string");
-  h.name = j.value("name", "");
-  if (FirstInvalidUtf8Line(h.name) != 0 || h.name.size() > 1024) return MakeError("a host's name is not valid text");
-  auto reason = ReasonFromName(j.value("reason", "user-set"));
-  if (!reason) return MakeError("a host has an unknown reason");
-  h.reason = *reason;
-  if (j.contains("latency_us")) {
-    auto lat = Int(j["latency_us"], 0, int64_t{3600} * 1000 * 1000, "a host's latency");
-    if (!lat) return lat.error();
-    h.latency = std::chrono::microseconds(*lat);
-  }
-  std::unordered_set<uint32_t> seen;
-  for (const Json& pj : j["ports"]) {
-    auto p = PortFromJson(pj, h.addr);
-    if (!p) return p.error();
-    if (!seen.insert(uint32_t{p->port} << 1 | (p->proto == Proto::kUdp)).second)
-      return MakeError(fmt::format("port {} of {} is given twice", p->port, h.addr.ToString()));
-    h.ports.push_back(*p);
-  }
-  return h;
 }
 
 }  // namespace
@@ -193,16 +123,6 @@ Result<std::string> LoadResumeKey(bool create) {
 
 namespace {
 
-Json HostToJson(const HostResult& h) {
-  Json ports = Json::array();
-  for (const PortResult& p : h.ports) ports.push_back(PortToJson(p));
-  return {{"ip", h.addr.ToString()},
-          {"name", h.name},
-          {"reason", ReasonName(h.reason)},
-          {"latency_us", h.latency.count()},
-          {"ports", std::move(ports)}};
-}
-
 std::string Line(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n"; }
 
 }  // namespace
@@ -218,12 +138,12 @@ ResumeSpool::~ResumeSpool() {
 }
 
 void ResumeSpool::Add(const HostResult& h) {
-  const std::string line = Line(HostToJson(h));
+  const std::string line = EncodeHostLine(h);
   if (status_.ok() && std::fwrite(line.data(), 1, line.size(), file_) != line.size())
     status_ = MakeError(fmt::format("cannot keep the resume state: {}", std::strerror(errno)));
 }
 
-Status WriteResumeFile(OutputFile& out, const std::vector<std::string>& args, uint64_t start_index,
+Status WriteResumeFile(OutputFile& out, const ScanRequest& request, uint64_t start_index,
                        ResumeSpool& hosts, std::string_view key) {
   auto fail = [&] { return MakeError(fmt::format("cannot write resume file \"{}\"", Printable(out.target_path()))); };
   if (!hosts.status().ok()) return hosts.status();
@@ -233,7 +153,10 @@ Status WriteResumeFile(OutputFile& out, const std::vector<std::string>& args, ui
     mac.Update(bytes);
     return std::fwrite(bytes.data(), 1, bytes.size(), out.get()) == bytes.size();
   };
-  if (!put(Line(Json{{"tojimari_resume", kFormat}, {"args", args}, {"start_index", start_index}}))) return fail();
+  if (!put(Line(Json{{"tojimari_resume", kFormat},
+                     {"request", Json::parse(EncodeRequest(request))},
+                     {"start_index", start_index}})))
+    return fail();
   if (std::fflush(hosts.file_) != 0 || std::fseek(hosts.file_, 0, SEEK_SET) != 0) return fail();
   char buf[1 << 16];
   for (size_t n; (n = std::fread(buf, 1, sizeof buf, hosts.file_)) > 0;)
@@ -275,15 +198,12 @@ Result<ResumeState> ParseResume(std::string_view text, std::string_view path, st
       return bad("was changed after it was written, or was written by another user: refusing to resume it");
   }
   ResumeState s;
-  for (const char* field : {"args", "start_index"})
+  for (const char* field : {"request", "start_index"})
     if (!head.contains(field)) return bad(fmt::format("has no \"{}\"", field));
   if (head.size() != 3) return bad("has fields this version does not know");
-  const Json& args = head["args"];
-  if (!args.is_array()) return bad("\"args\" is not a list");
-  for (const Json& a : args) {
-    if (!a.is_string()) return bad("an argument is not a string");
-    s.args.push_back(a.get<std::string>());
-  }
+  auto request = DecodeRequest(head["request"].dump());
+  if (!request) return bad(request.error().message);
+  s.request = std::move(*request);
   const Json& start = head["start_index"];
   if (!start.is_number_unsigned() && !(start.is_number_integer() && start.get<int64_t>() >= 0))
     return bad("\"start_index\" is not a count");
@@ -296,9 +216,7 @@ Result<ResumeState> ParseResume(std::string_view text, std::string_view path, st
     const size_t nl = hosts.find('\n');
     std::string_view line = hosts.substr(0, nl);
     hosts = nl == std::string_view::npos ? std::string_view() : hosts.substr(nl + 1);
-    Json hj = Json::parse(line, nullptr, false);
-    if (hj.is_discarded()) return bad(fmt::format("line {} is not JSON", line_no));
-    auto h = HostFromJson(hj);
+    auto h = DecodeHostLine(line);
     if (!h) return bad(fmt::format("line {}: {}", line_no, h.error().message));
     s.hosts.push_back(std::move(*h));
   }

@@ -1,4 +1,4 @@
-#include "cli/resume.h"
+#include "session/resume_file.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -17,7 +17,12 @@ const std::string kKey(64, 'a');
 
 ResumeState Sample() {
   ResumeState s;
-  s.args = {"-sS", "-p-", "198.18.0.0/24"};
+  s.request.technique = Technique::kSyn;
+  s.request.ports_text = "-";
+  s.request.ports = PortSpec{};
+  s.request.ports->tcp.AddRange(1, 65535);
+  s.request.targets = {"198.18.0.0/24"};
+  s.request.xml_out = "scan.xml";
   s.start_index = 17;
   HostResult h;
   h.addr = *Address::Parse("198.18.0.2");
@@ -44,7 +49,7 @@ std::string Written(const ResumeState& s, const std::string& key = kKey) {
   auto spool = ResumeSpool::Open();
   EXPECT_TRUE(spool.ok());
   for (const HostResult& h : s.hosts) spool->Add(h);
-  EXPECT_TRUE(WriteResumeFile(*out, s.args, s.start_index, *spool, key).ok());
+  EXPECT_TRUE(WriteResumeFile(*out, s.request, s.start_index, *spool, key).ok());
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
@@ -52,7 +57,7 @@ std::string Written(const ResumeState& s, const std::string& key = kKey) {
   return text.str();
 }
 
-// A format 3 file by hand: the header, host lines, and a signature line
+// A format 4 file by hand: the header, host lines, and a signature line
 // that only a check with an empty key accepts.
 std::string Unsigned(const std::string& head, const std::vector<std::string>& hosts) {
   std::string t = head + "\n";
@@ -71,7 +76,11 @@ TEST(Resume, RoundTrip) {
   ResumeState s = Sample();
   auto r = ParseResume(Written(s), "t.resume", kKey);
   ASSERT_TRUE(r.ok()) << r.error().message;
-  EXPECT_EQ(r->args, s.args);
+  EXPECT_EQ(r->request.targets, s.request.targets);
+  EXPECT_EQ(r->request.technique, Technique::kSyn);
+  EXPECT_EQ(r->request.xml_out, "scan.xml");
+  ASSERT_TRUE(r->request.ports);
+  EXPECT_EQ(r->request.ports->tcp.size(), 65535u);
   EXPECT_EQ(r->start_index, 17u);
   ASSERT_EQ(r->hosts.size(), 1u);
   EXPECT_EQ(r->hosts[0].addr, s.hosts[0].addr);
@@ -85,12 +94,13 @@ TEST(Resume, RoundTrip) {
   EXPECT_EQ(q.addr, s.hosts[0].addr);
 }
 
-// Any edit, and any other key, is refused: the saved arguments cannot be
-// turned into "-iL /etc/shadow" or "-oN /somewhere".
+// Any edit, and any other key, is refused: the saved request cannot be
+// turned into reading /etc/shadow or writing somewhere else.
 TEST(Resume, ChangedOrForeignFilesAreRefused) {
   const std::string text = Written(Sample());
   for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
-           {"\"-p-\"", "\"-iL\",\"/etc/shadow\""}, {"17", "18"}, {"\"target\"", "\"other\""}, {"22,", "23,"}}) {
+           {"\"target_files\":[]", "\"target_files\":[\"/etc/shadow\"]"}, {"\"scan.xml\"", "\"/etc/x\""},
+           {"\"start_index\":17", "\"start_index\":18"}, {"\"target\"", "\"other\""}, {"\"port\":22", "\"port\":23"}}) {
     auto r = ParseResume(Replace(text, from, to), "t.resume", kKey);
     ASSERT_FALSE(r.ok()) << to;
     EXPECT_NE(r.error().message.find("was changed"), std::string::npos) << r.error().message;
@@ -110,32 +120,42 @@ TEST(Resume, ChangedOrForeignFilesAreRefused) {
 // Field checks, reached without the signature (as the fuzzer does): each
 // bad value is its own one-line error, never a wrapped number.
 TEST(Resume, FieldsAreChecked) {
-  const std::string head = R"({"tojimari_resume":3,"args":["-p","22"],"start_index":0})";
+  const std::string head = R"({"tojimari_resume":4,"request":{"targets":["198.18.0.2"]},"start_index":0})";
   auto with = [&](const std::string& port) {
-    return Unsigned(head, {R"({"ip":"198.18.0.2","ports":[)" + port + "]}"});
+    return Unsigned(head, {R"({"host":{"ip":"198.18.0.2","ports":[)" + port + "]}}"});
   };
-  EXPECT_TRUE(ParseResume(with(R"([22,"tcp","open","syn-ack",64,80,1])"), "t", "").ok());
-  for (const char* port : {R"([70000,"tcp","open","syn-ack",64,80,1])", R"([0,"tcp","open","syn-ack",64,80,1])",
-                           R"([-1,"tcp","open","syn-ack",64,80,1])", R"([22.5,"tcp","open","syn-ack",64,80,1])",
-                           R"(["22","tcp","open","syn-ack",64,80,1])", R"([22,"sctp","open","syn-ack",64,80,1])",
-                           R"([22,"tcp","opened","syn-ack",64,80,1])", R"([22,"tcp","open","syn-ack",300,80,1])",
-                           R"([22,"tcp","open","syn-ack",64,-5,1])", R"([22,"tcp","open","syn-ack",64,80,256])",
-                           R"([22,"tcp","open","syn-ack",64,80,1],[22,"tcp","closed","rst",64,80,1])",
-                           R"([22,"tcp","open","syn-ack",64,80])"}) {
-    auto r = ParseResume(with(port), "t", "");
-    ASSERT_FALSE(r.ok()) << port;
+  auto port = [](const std::string& fields) {
+    return R"({"port":22,"proto":"tcp","state":"open","reason":"syn-ack","ttl":64,"rtt_us":80,"tries":1)" + fields + "}";
+  };
+  EXPECT_TRUE(ParseResume(with(port("")), "t", "").ok());
+  for (const std::string& bad :
+       {Replace(port(""), "22", "70000"), Replace(port(""), "22", "0"), Replace(port(""), "22", "-1"),
+        Replace(port(""), "22", "22.5"), Replace(port(""), "22", "\"22\""), Replace(port(""), "\"tcp\"", "\"sctp\""),
+        Replace(port(""), "\"open\"", "\"opened\""), Replace(port(""), "64", "300"), Replace(port(""), "80", "-5"),
+        Replace(port(""), "\"tries\":1", "\"tries\":256"), port("") + "," + Replace(port(""), "open", "closed"),
+        Replace(port(""), ",\"tries\":1", ""), port(R"(,"reason_ip":"x")"), port(R"(,"service":{"conf":11})"),
+        port(R"(,"service":{"conf":10,"cert":{"subject":5}})")}) {
+    auto r = ParseResume(with(bad), "t", "");
+    ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.error().message.find('\n'), std::string::npos);
     EXPECT_NE(r.error().message.find("resume file"), std::string::npos);
   }
   for (const std::string& text :
        {std::string(""), std::string("{"), std::string("[]"), std::string(R"({"tojimari_resume": 4})"),
         std::string(R"({"tojimari_resume":2,"args":[],"start_index":0,"hosts":[],"mac":"00"})"),
-        Unsigned(R"({"tojimari_resume":3,"args":5,"start_index":0})", {}),
-        Unsigned(R"({"tojimari_resume":3,"args":[],"start_index":-1})", {}),
-        Unsigned(R"({"tojimari_resume":3,"args":[],"start_index":0})", {R"({"ip":"x","ports":[]})"}),
-        Unsigned(R"({"tojimari_resume":3,"args":[],"start_index":0})", {"not json"}),
-        Unsigned(R"({"tojimari_resume":3,"args":[],"start_index":0,"extra":1})", {}),
-        std::string(R"({"tojimari_resume":3,"args":[],"start_index":0})") + "\n"})
+        // Format 3 held a command line: refused.
+        Unsigned(R"({"tojimari_resume":3,"args":["-p","22"],"start_index":0})", {}),
+        Unsigned(R"({"tojimari_resume":4,"request":5,"start_index":0})", {}),
+        Unsigned(R"({"tojimari_resume":4,"request":{"targets":"x"},"start_index":0})", {}),
+        Unsigned(R"({"tojimari_resume":4,"request":{"timing_level":9},"start_index":0})", {}),
+        Unsigned(R"({"tojimari_resume":4,"request":{"ports":{"tcp":[[0,5]]}},"start_index":0})", {}),
+        Unsigned(R"({"tojimari_resume":4,"request":{"ports":{"tcp":[[9,5]]}},"start_index":0})", {}),
+        Unsigned(R"({"tojimari_resume":4,"request":{"shell":"rm -rf /"},"start_index":0})", {}),
+        Unsigned(R"({"tojimari_resume":4,"request":{},"start_index":-1})", {}),
+        Unsigned(R"({"tojimari_resume":4,"request":{},"start_index":0})", {R"({"host":{"ip":"x","ports":[]}})"}),
+        Unsigned(R"({"tojimari_resume":4,"request":{},"start_index":0})", {"not json"}),
+        Unsigned(R"({"tojimari_resume":4,"request":{},"start_index":0,"extra":1})", {}),
+        std::string(R"({"tojimari_resume":4,"request":{},"start_index":0})") + "\n"})
     EXPECT_FALSE(ParseResume(text, "t", "").ok()) << text;
 }
 

@@ -1,7 +1,7 @@
 // ScanInChild against this machine's loopback: the real scan in a real
 // child process (the tojimari binary built beside these tests), its record
 // handed back whole (no port folded away).
-#include "cli/watch_scan.h"
+#include "session/child_scan.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -14,7 +14,7 @@
 namespace tj {
 namespace {
 
-TEST(WatchScanInChild, EveryPortComesBack) {
+TEST(ScanInChild, EveryPortComesBack) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -25,12 +25,17 @@ TEST(WatchScanInChild, EveryPortComesBack) {
   ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
   const int open_port = ntohs(a.sin_port);
   std::atomic<bool> stop{false};
-  CommandContext ctx{"tojimari watch test", &stop};
   // 6,000 closed ports: more than one piece (2,500) and far beyond what a
   // report folds (25 x (100 + 1) per state).
   int lo = open_port > 6000 ? open_port - 5999 : open_port;
-  std::string ports = std::to_string(lo) + "-" + std::to_string(lo + 5999);
-  auto r = ScanInChild({"-sT", "-n", "-p", ports, "127.0.0.1"}, ctx, TJ_BINARY);
+  ScanRequest req;
+  req.technique = Technique::kConnect;
+  req.no_dns = true;
+  req.ports = PortSpec{};
+  req.ports->tcp.AddRange(static_cast<uint16_t>(lo), static_cast<uint16_t>(lo + 5999));
+  req.targets = {"127.0.0.1"};
+  req.command_line = "tojimari watch test";
+  auto r = ScanInChild(req, &stop, TJ_BINARY);
   close(fd);
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->hosts.size(), 1u);
@@ -57,18 +62,20 @@ TEST(WatchScanInChild, EveryPortComesBack) {
   EXPECT_EQ(r->info.args, "tojimari watch test");
 }
 
-TEST(WatchScanInChild, AFailedScanIsAnError) {
+TEST(ScanInChild, AFailedScanIsAnError) {
   std::atomic<bool> stop{false};
-  CommandContext ctx{"tojimari watch test", &stop};
-  auto r = ScanInChild({"-p", "nonsense", "127.0.0.1"}, ctx, TJ_BINARY);
+  ScanRequest req;
+  req.targets = {"no such target!"};
+  auto r = ScanInChild(req, &stop, TJ_BINARY);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("exit status 2"), std::string::npos) << r.error().message;
 }
 
-TEST(WatchScanInChild, AMissingBinaryIsAnError) {
+TEST(ScanInChild, AMissingBinaryIsAnError) {
   std::atomic<bool> stop{false};
-  CommandContext ctx{"tojimari watch test", &stop};
-  auto r = ScanInChild({"-p", "80", "127.0.0.1"}, ctx, "/nonexistent/tojimari");
+  ScanRequest req;
+  req.targets = {"127.0.0.1"};
+  auto r = ScanInChild(req, &stop, "/nonexistent/tojimari");
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("cannot run \"/nonexistent/tojimari\""), std::string::npos) << r.error().message;
 }

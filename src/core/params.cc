@@ -1,4 +1,4 @@
-#include "cli/params.h"
+#include "core/params.h"
 
 #include <charconv>
 

@@ -1,4 +1,4 @@
-#include "cli/scan_engine.h"
+#include "session/engines.h"
 
 #include <unistd.h>
 
@@ -11,7 +11,7 @@
 #include "discovery/host_discovery.h"
 #include "engine/raw_engine.h"
 #include "engine/udp_engine.h"
-#include "core/utf8.h"
+#include "core/technique.h"
 #include "net/privileges.h"
 #include "net/route.h"
 
@@ -80,7 +80,7 @@ std::optional<std::pair<Address, std::string>> LocalTarget(const TargetList& tar
   return std::nullopt;
 }
 
-ChosenEngine ConnectChoice(const Timing& timing, const ScanOptions& o, const std::atomic<bool>* stop,
+ChosenEngine ConnectChoice(const Timing& timing, const ScanRequest& o, const std::atomic<bool>* stop,
                            std::atomic<uint64_t>* probes) {
   ConnectOptions co;
   co.timing = timing;
@@ -105,7 +105,7 @@ ChosenEngine ConnectChoice(const Timing& timing, const ScanOptions& o, const std
 namespace {
 
 // nmap's discovery probes: the user's -P options, else -PE -PS443 -PA80 -PP.
-DiscoveryProbes ChooseProbes(const ScanOptions& o) {
+DiscoveryProbes ChooseProbes(const ScanRequest& o) {
   DiscoveryProbes p;
   p.neighbour = !o.disable_arp_ping;
   if (!o.ping_echo && !o.ping_timestamp && !o.ping_arp && !o.ping_syn && !o.ping_ack && !o.ping_udp) return p;
@@ -123,14 +123,14 @@ DiscoveryProbes ChooseProbes(const ScanOptions& o) {
 
 // Raw host discovery, opened while privileged; null when it does not apply
 // (-Pn, or no raw privileges: connects to 80 and 443 decide then).
-Result<std::shared_ptr<HostDiscovery>> OpenDiscovery(const ScanOptions& o, const TargetList& targets,
+Result<std::shared_ptr<HostDiscovery>> OpenDiscovery(const ScanRequest& o, const TargetList& targets,
                                                       const Timing& timing, const std::atomic<bool>* stop,
                                                       std::atomic<uint64_t>* probes, bool privileged,
-                                                      std::vector<std::string>* notices) {
+                                                      const std::function<void(const std::string&)>& notice) {
   const bool chose = o.ping_echo || o.ping_timestamp || o.ping_arp || o.ping_syn || o.ping_ack || o.ping_udp;
   if (o.skip_discovery) return std::shared_ptr<HostDiscovery>();
   if (!privileged) {
-    if (chose) notices->push_back("The -P discovery probes need CAP_NET_RAW; using connects to 80 and 443");
+    if (chose) notice("The -P discovery probes need CAP_NET_RAW; using connects to 80 and 443");
     return std::shared_ptr<HostDiscovery>();
   }
   DiscoveryOptions d;
@@ -191,11 +191,10 @@ uint64_t MostAnswers(const TargetList& targets, size_t per_host) {
   return hosts * per_host;
 }
 
-Result<ChosenEngine> ChoosePortEngine(const ScanOptions& o, const TargetList& targets, const Timing& timing,
-                                      const std::atomic<bool>* stop, std::atomic<uint64_t>* probes,
-                                      bool privileged, bool* raw, std::vector<std::string>* notices,
-                                      PortCounts ports) {
-  const bool want_tcp = !o.udp_scan || !o.technique.empty();
+Result<ChosenEngine> ChoosePortEngine(const EngineChoice& ch, bool privileged, bool* raw) {
+  const ScanRequest& o = *ch.req;
+  const TargetList& targets = *ch.targets;
+  const bool want_tcp = o.ScansTcp();
   auto sources = ParseSources(o.sources);
   if (!sources) return sources.error();
   const auto local = LocalTarget(targets);
@@ -205,55 +204,55 @@ Result<ChosenEngine> ChoosePortEngine(const ScanOptions& o, const TargetList& ta
       return MakeError(fmt::format("-sU cannot scan the local machine ({} is reached through {}): raw packets "
                                    "on loopback are not answered", local->first.ToString(), local->second));
   }
-  std::string tech = o.technique.empty() ? (privileged ? "-sS" : "-sT") : o.technique;
-  if (tech != "-sT" && !privileged) {
-    if (tech != "-sS") return MakeError(fmt::format("{} needs raw sockets: {}", tech, kRawHint));
-    notices->push_back("SYN scan (-sS) needs CAP_NET_RAW; falling back to a connect scan (-sT)");
-    tech = "-sT";
+  Technique tech = o.technique.value_or(privileged ? Technique::kSyn : Technique::kConnect);
+  const std::string_view option = RowOf(tech).option;
+  if (RowOf(tech).raw && !privileged) {
+    if (tech != Technique::kSyn) return MakeError(fmt::format("{} needs raw sockets: {}", option, kRawHint));
+    ch.notice("SYN scan (-sS) needs CAP_NET_RAW; falling back to a connect scan (-sT)");
+    tech = Technique::kConnect;
   }
   // Frames sent on the loopback interface through a packet socket are not
   // answered by the kernel, so raw scans cannot see the local machine; nmap
   // makes the same switch.
-  if (want_tcp && tech != "-sT" && local) {
-    if (tech != "-sS")
+  if (want_tcp && RowOf(tech).raw && local) {
+    if (tech != Technique::kSyn)
       return MakeError(fmt::format("{} cannot scan the local machine ({} is reached through {}): use -sT",
-                                   tech, local->first.ToString(), local->second));
-    if (!o.technique.empty())
-      notices->push_back(fmt::format("{} is this machine: raw packets do not work on loopback, using a "
-                                     "connect scan (-sT)", local->first.ToString()));
-    tech = "-sT";
+                                   option, local->first.ToString(), local->second));
+    if (o.technique)
+      ch.notice(fmt::format("{} is this machine: raw packets do not work on loopback, using a "
+                            "connect scan (-sT)", local->first.ToString()));
+    tech = Technique::kConnect;
   }
-  if (!o.shard.empty() && (o.udp_scan || tech == "-sT"))
+  if (!o.shard.empty() && (o.udp_scan || tech == Technique::kConnect))
     return MakeError("--shard works with the raw TCP scans (-sS, -sF, ...), not -sT or -sU");
   ChosenEngine c;
   std::vector<std::function<std::string()>> stats;
   std::vector<std::shared_ptr<void>> keep;
   *raw = false;
-  if (want_tcp && tech == "-sT") {
-    c = ConnectChoice(timing, o, stop, probes);
+  if (want_tcp && tech == Technique::kConnect) {
+    c = ConnectChoice(ch.timing, o, ch.stop, ch.probes);
     stats.push_back(c.stats);
     keep.push_back(c.keep);
   } else if (want_tcp) {
-    const TechniqueInfo* info = FindTechnique(tech);
     RawOptions ro;
-    ro.timing = timing;
+    ro.timing = ch.timing;
     ro.seed = o.seed;
-    ro.stop = stop;
-    ro.probes_sent = probes;
+    ro.stop = ch.stop;
+    ro.probes_sent = ch.probes;
     ro.sources = *sources;
     ro.defeat_rst_limit = o.defeat_rst_limit;
-    ro.answers = MostAnswers(targets, ports.tcp);
+    ro.answers = MostAnswers(targets, ch.ports.tcp);
     // As nmap says "Increasing send delay", at once and once per event.
-    ro.notice = [](const std::string& line) { fmt::print(stderr, "Note: {}\n", Printable(line)); };
+    ro.notice = [note = ch.notice](const std::string& line) { note("Note: " + line); };
     if (!o.shard.empty()) {
       auto shard = ParseShard(o.shard, o.seed);
       if (!shard) return shard.error();
       ro.shard = *shard;
     }
-    auto opened = RawEngine::Open(ro, info->make(), targets.RouteSamples());
+    auto opened = RawEngine::Open(ro, MakeTcpProbe(tech), targets.RouteSamples());
     if (!opened) return opened.error();
     std::shared_ptr<RawEngine> engine = std::move(*opened);
-    c.type = std::string(info->name);
+    c.type = std::string(RowOf(tech).name);
     c.max_group_hosts = 1 << 20;
     c.probes_per_group = 1 << 21;
     c.scan = [engine](const std::vector<HostJob>& jobs, ResultSink* sink) { return engine->Run(jobs, sink); };
@@ -263,12 +262,12 @@ Result<ChosenEngine> ChoosePortEngine(const ScanOptions& o, const TargetList& ta
   }
   if (o.udp_scan) {
     UdpOptions uo;
-    uo.timing = timing;
+    uo.timing = ch.timing;
     uo.fast = o.udp_fast;
     uo.sources = *sources;
-    uo.stop = stop;
-    uo.probes_sent = probes;
-    uo.answers = MostAnswers(targets, ports.udp);
+    uo.stop = ch.stop;
+    uo.probes_sent = ch.probes;
+    uo.answers = MostAnswers(targets, ch.ports.udp);
     // Our payloads, then nmap's (when installed) for the ports ours has
     // none for; --service-db ours: ours alone.
     uo.payloads = o.service_db == "ours" ? &UdpPayloadTable::Builtin() : &UdpPayloadTable::BuiltinWithNmap();
@@ -295,18 +294,17 @@ Result<ChosenEngine> ChoosePortEngine(const ScanOptions& o, const TargetList& ta
 
 }  // namespace
 
-Result<ChosenEngine> ChooseEngine(const ScanOptions& o, const TargetList& targets, const Timing& timing,
-                                  const std::atomic<bool>* stop, std::atomic<uint64_t>* probes,
-                                  std::vector<std::string>* notices, PortCounts ports) {
+Result<ChosenEngine> ChooseEngine(const EngineChoice& ch) {
+  const ScanRequest& o = *ch.req;
   const bool privileged = HaveRawPrivileges();
-  auto discovery = OpenDiscovery(o, targets, timing, stop, probes, privileged, notices);
+  auto discovery = OpenDiscovery(o, *ch.targets, ch.timing, ch.stop, ch.probes, privileged, ch.notice);
   if (!discovery) return discovery.error();
   ChosenEngine c;
   bool raw = false;
   if (o.ping_scan) {
     c.max_group_hosts = 1 << 16;
   } else {
-    auto e = ChoosePortEngine(o, targets, timing, stop, probes, privileged, &raw, notices, ports);
+    auto e = ChoosePortEngine(ch, privileged, &raw);
     if (!e) return e.error();
     c = std::move(*e);
   }
@@ -317,7 +315,7 @@ Result<ChosenEngine> ChooseEngine(const ScanOptions& o, const TargetList& target
     // first packet is read.
     auto dropped = DropPrivileges();
     if (!dropped) return dropped.error();
-    if (o.verbose) notices->push_back("Privileges dropped: " + *dropped);
+    if (o.verbose) ch.notice("Privileges dropped: " + *dropped);
   }
   AddDiscovery(std::move(*discovery), &c);
   return c;

@@ -1,4 +1,4 @@
-#include "cli/rename_helper.h"
+#include "session/rename_helper.h"
 
 #include <csignal>
 #include <sys/socket.h>
