@@ -106,6 +106,7 @@ Status ScanGroup(const TargetScan& req, const std::vector<Address>& group,
   std::vector<size_t> index;
   for (size_t i = 0; i < group.size(); ++i) {
     if (!disc->up[i]) continue;
+    if (req.finished && req.finished->count(group[i])) continue;  // reported whole by the resumed run
     auto left = PortsLeft(req, group[i]);
     if (left.empty() && req.udp_ports.empty() && req.decided) continue;  // a resumed scan had decided all
     jobs.push_back({group[i], std::move(left)});

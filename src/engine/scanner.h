@@ -10,6 +10,7 @@
 #include <atomic>
 #include <functional>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/scan_result.h"
@@ -41,8 +42,11 @@ struct TargetScan {
   // that was interrupted, and `decided` holds the TCP ports it had already
   // decided for hosts of its last group; neither is probed again (UDP
   // ports of such a host are asked again).
+  // Hosts at or past start_index that the interrupted run had finished
+  // whole (in its last group) are in `finished`: not probed again at all.
   uint64_t start_index = 0;
   const std::unordered_map<Address, std::vector<uint16_t>, AddressHash>* decided = nullptr;
+  const std::unordered_set<Address, AddressHash>* finished = nullptr;
 };
 
 struct ScanTotals {

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/services.h"
 #include "engine/scanner.h"
@@ -30,6 +31,7 @@ struct Carried {
   std::vector<HostResult> complete;
   std::unordered_map<Address, HostResult, AddressHash> partial;
   std::unordered_map<Address, std::vector<uint16_t>, AddressHash> decided;
+  std::unordered_set<Address, AddressHash> finished;  // the complete ones: not probed again
 };
 
 Carried CarryOver(const ResumeState& r, size_t ports_per_host) {
@@ -37,6 +39,7 @@ Carried CarryOver(const ResumeState& r, size_t ports_per_host) {
   for (const HostResult& h : r.hosts) {
     if (h.ports.size() >= ports_per_host) {
       c.complete.push_back(h);
+      c.finished.insert(h.addr);
       continue;
     }
     // A half-done host keeps its TCP ports; its UDP ports are asked again
@@ -161,6 +164,7 @@ Result<ScanOutcome> RunScan(const ScanRequest& req, const ScanEnv& env, ScanObse
 
   const ScanInfo info = MakeInfo(req, *engine, *ports);
   out.Begin(info);
+  obs->Started(info, out.progress);
 
   TargetScan scan;
   scan.targets = &targets;
@@ -182,6 +186,7 @@ Result<ScanOutcome> RunScan(const ScanRequest& req, const ScanEnv& env, ScanObse
     carried = CarryOver(*env.resume, ports->tcp.size() + ports->udp.size());
     scan.start_index = env.resume->start_index;
     scan.decided = &carried.decided;
+    scan.finished = &carried.finished;
     for (const HostResult& h : carried.complete) {
       out.Host(h);
       obs->Host(h);
@@ -190,7 +195,6 @@ Result<ScanOutcome> RunScan(const ScanRequest& req, const ScanEnv& env, ScanObse
   }
   out.progress.total = targets.size() * (ports->tcp.size() + ports->udp.size());
   for (const auto& [addr, d] : carried.decided) out.progress.done += d.size();
-  obs->Started(info, out.progress);
   auto t0 = std::chrono::steady_clock::now();
   auto totals = ScanTargets(scan, &out, [&](HostResult&& h) {
     MergeCarried(&carried, &h);
@@ -230,8 +234,7 @@ Result<ScanOutcome> RunScan(const ScanRequest& req, const ScanEnv& env, ScanObse
     if (!resume_out.file)
       return MakeError(fmt::format("interrupted; no resume file: \"{}\" could not be written", req.resume_file));
     for (auto& [addr, h] : carried.partial) resume_out.spool->Add(h);
-    ScanRequest saved = req;
-    if (Status s = WriteResumeFile(*resume_out.file, saved, totals->resume_index, *resume_out.spool, resume_out.key);
+    if (Status s = WriteResumeFile(*resume_out.file, req, totals->resume_index, *resume_out.spool, resume_out.key);
         !s.ok())
       return Error{s.message()};
     result.resume_written = req.resume_file;
