@@ -22,18 +22,12 @@ struct CheckOptions {
 using P = Param<CheckOptions>;
 using SV = std::string_view;
 
-Status SetDur(Duration* d, SV v) {
-  auto r = ParseDuration(v);
-  if (!r) return r.error();
-  *d = *r;
-  return Status::Ok();
-}
 
 constexpr P kCheckTable[] = {
     {"--wait", ArgKind::kValue, "TIME", "Check", "wait until every port is open, up to TIME (e.g. 30s)",
-     [](CheckOptions& o, SV v) { return SetDur(&o.wait, v); }},
+     [](CheckOptions& o, SV v) { return SetDuration(&o.wait, v); }},
     {"--timeout", ArgKind::kValue, "TIME", "Check", "wait at most TIME for each answer (default 2s)",
-     [](CheckOptions& o, SV v) { return SetDur(&o.timeout, v); }},
+     [](CheckOptions& o, SV v) { return SetDuration(&o.timeout, v); }},
     {"-6", ArgKind::kFlag, "", "Check", "host names resolve to IPv6 addresses",
      [](CheckOptions& o, SV) { o.family = FamilyChoice::kV6; return Status::Ok(); }},
     {"-4", ArgKind::kFlag, "", "Check", "host names resolve to IPv4 addresses (default)",

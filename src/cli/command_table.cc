@@ -119,24 +119,6 @@ int Help(const std::vector<std::string>& args, const CommandContext&) {
                                   hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
 }
 
-// Wraps a paragraph at `width` columns.
-std::string Wrap(std::string_view text, size_t width) {
-  std::string out, line;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t sp = std::min(text.find(' ', pos), text.size());
-    std::string_view word = text.substr(pos, sp - pos);
-    if (!line.empty() && line.size() + 1 + word.size() > width) {
-      out += line + "\n";
-      line.clear();
-    }
-    line += (line.empty() ? "" : " ") + std::string(word);
-    pos = sp + 1;
-  }
-  if (!line.empty()) out += line + "\n";
-  return out;
-}
-
 }  // namespace
 
 std::span<const Command> Commands() { return kCommands; }
@@ -167,7 +149,7 @@ std::string CommandHelp(const Command& c) {
   std::string_view text = c.description;
   while (!text.empty()) {
     size_t end = std::min(text.find("\n\n"), text.size());
-    out += "\n" + Wrap(text.substr(0, end), 100);
+    out += "\n" + WrapText(text.substr(0, end), 100);
     text = text.substr(std::min(end + 2, text.size()));
   }
   if (c.options) out += ParamsHelp(c.options());

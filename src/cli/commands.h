@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/version.h"
+
 namespace tj {
 
 struct CommandContext {
@@ -50,11 +52,5 @@ std::vector<ParamDoc> WatchParamDocs();
 std::string MainHelp();
 // The subcommand names, for "did you mean".
 std::vector<std::string_view> CommandNames();
-
-// The project version, from CMakeLists.txt project().
-constexpr std::string_view kVersion = TJ_VERSION;
-// What `tojimari version` prints: the version, and a second line when the
-// binary is a sanitizer build (tests read it to know what they measure).
-std::string VersionText();
 
 }  // namespace tj

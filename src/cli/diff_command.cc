@@ -2,8 +2,6 @@
 // history (an id, latest, latest~N, a date) or a report file (tojimari's
 // JSON or XML, nmap's XML). One argument: that scan against the one stored
 // before it. Exit 0: no change; 1: changes; 2: could not compare.
-#include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "cli/command_table.h"
@@ -11,9 +9,7 @@
 #include "core/params.h"
 #include "history/diff.h"
 #include "history/diff_report.h"
-#include "history/ref.h"
-#include "history/store.h"
-#include "report/read_scan.h"
+#include "history/scan_source.h"
 #include "report/writer.h"
 
 namespace tj {
@@ -43,58 +39,6 @@ constexpr P kDiffTable[] = {
      [](DiffOptions& o, SV) { o.help = true; return Status::Ok(); }},
 };
 
-// A word is a history reference when it has that shape and no '/' (write
-// ./latest for a file named "latest"); anything else is a report file.
-bool IsRef(const std::string& arg) { return arg.find('/') == std::string::npos && LooksLikeHistoryRef(arg); }
-
-struct Side {
-  DiffSide side;
-  ScanRecord scan;
-};
-
-// Opens the history only when a side needs it: two files need no database.
-class LazyStore {
- public:
-  explicit LazyStore(std::string url) : url_(std::move(url)) {}
-  Result<Store*> Get() {
-    if (!store_) {
-      auto s = Store::Open(url_, OpenOptions{.create = false});
-      if (!s) return s.error();
-      store_ = std::move(*s);
-    }
-    return store_.get();
-  }
-
- private:
-  std::string url_;
-  std::unique_ptr<Store> store_;
-};
-
-Result<Side> LoadId(Store* store, int64_t id) {
-  auto scan = store->LoadScan(id);
-  if (!scan) return scan.error();
-  Side s;
-  s.side.id = id;
-  s.scan = std::move(*scan);
-  return s;
-}
-
-Result<Side> Load(const std::string& arg, LazyStore* lazy) {
-  if (!IsRef(arg)) {
-    auto scan = ReadScanFile(arg);
-    if (!scan) return scan.error();
-    Side s;
-    s.side.file = arg;
-    s.scan = std::move(*scan);
-    return s;
-  }
-  auto store = lazy->Get();
-  if (!store) return store.error();
-  auto id = (*store)->ResolveRef(arg);
-  if (!id) return id.error();
-  return LoadId(*store, *id);
-}
-
 Status WriteJsonFile(const std::string& path, const std::string& text) {
   auto out = OpenOutput(path);
   if (!out) return out.error();
@@ -112,20 +56,18 @@ int RunDiff(const std::vector<std::string>& args, const CommandContext&) {
   if (o.help) return fmt::print("{}", HelpOf("diff")), 0;
   if (o.sides.empty() || o.sides.size() > 2) return Fail("diff", "give one or two scans (see tojimari help diff)");
   if (o.json && o.json_out == "-") return Fail("diff", "--json and -oJ - both write JSON to stdout: give one");
-  LazyStore lazy(o.db.empty() ? DefaultDbUrl() : o.db);
-  Result<Side> before = MakeError(""), after = MakeError("");
+  ScanSource source(o.db.empty() ? DefaultDbUrl() : o.db);
+  Result<LoadedScan> before = MakeError(""), after = MakeError("");
   if (o.sides.size() == 2) {
-    before = Load(o.sides[0], &lazy);
+    before = source.Load(o.sides[0]);
     if (!before) return Fail("diff", before.error().message);
-    after = Load(o.sides[1], &lazy);
+    after = source.Load(o.sides[1]);
   } else {
-    if (!IsRef(o.sides[0])) return Fail("diff", fmt::format("\"{}\" is a file: give the scan to compare it with", o.sides[0]));
-    after = Load(o.sides[0], &lazy);
+    if (!ScanSource::IsRef(o.sides[0]))
+      return Fail("diff", fmt::format("\"{}\" is a file: give the scan to compare it with", o.sides[0]));
+    after = source.Load(o.sides[0]);
     if (!after) return Fail("diff", after.error().message);
-    auto store = lazy.Get();
-    auto prev = (*store)->Previous(*after->side.id);
-    if (!prev) return Fail("diff", prev.error().message);
-    before = LoadId(*store, *prev);
+    before = source.Previous(*after);
   }
   if (!before) return Fail("diff", before.error().message);
   if (!after) return Fail("diff", after.error().message);

@@ -31,12 +31,7 @@ constexpr P kHistoryTable[] = {
     {"--db", ArgKind::kValue, "URL", "History", "the history: a SQLite file, sqlite:PATH or postgresql://...",
      [](HistoryOptions& o, SV v) { o.db = v; return Status::Ok(); }},
     {"--limit", ArgKind::kValue, "N", "History", "the newest N scans (default 20; 0: all)",
-     [](HistoryOptions& o, SV v) {
-       auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), o.limit);
-       if (v.empty() || ec != std::errc() || p != v.data() + v.size())
-         return Status(MakeError(fmt::format("\"{}\" is not a number", v)));
-       return Status::Ok();
-     }},
+     [](HistoryOptions& o, SV v) { return SetNumber<size_t>(&o.limit, v, 0, SIZE_MAX); }},
     {"--kind", ArgKind::kValue, "KIND", "History", "only scans or only audits (scan, audit)",
      [](HistoryOptions& o, SV v) {
        if (v != "scan" && v != "audit") return Status(MakeError(fmt::format("\"{}\": use scan or audit", v)));

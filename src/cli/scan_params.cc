@@ -15,23 +15,6 @@ using P = Param<ScanOptions>;
 using O = ScanOptions;
 using SV = std::string_view;
 
-template <typename T>
-Result<T> Number(SV v, T lo, T hi) {
-  T n{};
-  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (v.empty() || ec != std::errc() || ptr != v.data() + v.size())
-    return MakeError(fmt::format("\"{}\" is not a number", v));
-  if (n < lo || n > hi) return MakeError(fmt::format("{} is out of range ({}-{})", v, lo, hi));
-  return n;
-}
-
-Status SetDuration(std::optional<Duration>* field, SV v) {
-  auto d = ParseDuration(v);
-  if (!d) return d.error();
-  *field = *d;
-  return Status::Ok();
-}
-
 void AddList(std::vector<std::string>* into, SV v) {
   size_t pos = 0;
   while (pos <= v.size()) {
@@ -66,7 +49,7 @@ constexpr SV kTargets = "Targets";
 constexpr SV kTech = "Scan techniques and discovery";
 constexpr SV kTiming = "Timing and performance";
 constexpr SV kOutput = "Output";
-constexpr SV kVersion = "Service and version detection";
+constexpr SV kDetect = "Service and version detection";
 constexpr SV kHistory = "History";
 
 constexpr P kTable[] = {
@@ -80,7 +63,7 @@ constexpr P kTable[] = {
      }},
     {"--top-ports", ArgKind::kValue, "N", kPorts, "the N ports most often found open",
      [](O& o, SV v) {
-       auto n = Number<int>(v, 1, 65535);
+       auto n = ParseNumber<int>(v, 1, 65535);
        if (!n) return Status(n.error());
        if (o.top_ports) return Status(MakeError("-F and --top-ports both choose how many ports: give one"));
        o.top_ports = *n;
@@ -103,12 +86,7 @@ constexpr P kTable[] = {
      [](O& o, SV) { o.i_know = true; return Status::Ok(); }},
     {"--max-targets", ArgKind::kValue, "N", kTargets,
      "more target addresses than N need --i-know (default 1048576, a /12)",
-     [](O& o, SV v) {
-       auto n = Number<uint64_t>(v, 1, UINT64_MAX);
-       if (!n) return Status(n.error());
-       o.max_targets = *n;
-       return Status::Ok();
-     }},
+     [](O& o, SV v) { return SetNumber<uint64_t>(&o.max_targets, v, 1, UINT64_MAX); }},
     {"-6", ArgKind::kFlag, "", kTargets, "IPv6: host names resolve to their IPv6 addresses",
      [](O& o, SV) {
        if (o.family_given && o.family != FamilyChoice::kV6) return Status(MakeError("-4 and -6 contradict each other"));
@@ -155,60 +133,35 @@ constexpr P kTable[] = {
      [](O& o, SV) { o.ping_arp = true; return Status::Ok(); }},
     {"--disable-arp-ping", ArgKind::kFlag, "", kTech, "on the local link, send the IP probes instead of ARP/NDP",
      [](O& o, SV) { o.disable_arp_ping = true; return Status::Ok(); }},
-    {"-sV", ArgKind::kFlag, "", kVersion,
+    {"-sV", ArgKind::kFlag, "", kDetect,
      "probe open ports (and open|filtered UDP ports, with -sU) for the service, product and version "
      "(and the TLS certificate, also via STARTTLS)",
      [](O& o, SV) { o.version_detect = true; return Status::Ok(); }},
-    {"-A", ArgKind::kFlag, "", kVersion, "aggressive: enables -sV",
+    {"-A", ArgKind::kFlag, "", kDetect, "aggressive: enables -sV",
      [](O& o, SV) { o.version_detect = true; return Status::Ok(); }},
-    {"--version-intensity", ArgKind::kValue, "0-9", kVersion,
+    {"--version-intensity", ArgKind::kValue, "0-9", kDetect,
      "how many probes to try: 0 light .. 9 all (default 7)",
-     [](O& o, SV v) {
-       auto n = Number<int>(v, 0, 9);
-       if (!n) return Status(n.error());
-       o.version_intensity = *n;
-       return Status::Ok();
-     }},
-    {"--version-light", ArgKind::kFlag, "", kVersion, "likely probes only, shorter waits (intensity 2)",
+     [](O& o, SV v) { return SetNumber<int>(&o.version_intensity, v, 0, 9); }},
+    {"--version-light", ArgKind::kFlag, "", kDetect, "likely probes only, shorter waits (intensity 2)",
      [](O& o, SV) { o.version_intensity = 2; return Status::Ok(); }},
-    {"--version-all", ArgKind::kFlag, "", kVersion, "every probe, longer waits (intensity 9)",
+    {"--version-all", ArgKind::kFlag, "", kDetect, "every probe, longer waits (intensity 9)",
      [](O& o, SV) { o.version_intensity = 9; return Status::Ok(); }},
-    {"--service-db", ArgKind::kValue, "FILE", kVersion,
+    {"--service-db", ArgKind::kValue, "FILE", kDetect,
      "probes and signatures: by default ours, then nmap's installed file for what ours did not identify "
      "(-sU payloads likewise); \"ours\": ours only; \"nmap\": nmap's only; or FILE (either format) only",
      [](O& o, SV v) { o.service_db = v; return Status::Ok(); }},
-    {"--version-timeout", ArgKind::kValue, "TIME", kVersion,
+    {"--version-timeout", ArgKind::kValue, "TIME", kDetect,
      "at most TIME of -sV for one port, every probe and wait included (default 15s; light 8s, all 40s): "
      "bounds tarpits, endless banners and silent services",
      [](O& o, SV v) { return SetDuration(&o.version_timeout, v); }},
     {"-T", ArgKind::kAttached, "0-5", kTiming, "timing template: paranoid..insane (default 3)",
-     [](O& o, SV v) {
-       auto n = Number<int>(v, 0, 5);
-       if (!n) return Status(n.error());
-       o.timing_level = *n;
-       return Status::Ok();
-     }},
+     [](O& o, SV v) { return SetNumber<int>(&o.timing_level, v, 0, 5); }},
     {"--min-rate", ArgKind::kValue, "N", kTiming, "send at least N probes per second",
-     [](O& o, SV v) {
-       auto n = Number<double>(v, 0.001, 1e8);
-       if (!n) return Status(n.error());
-       o.min_rate = *n;
-       return Status::Ok();
-     }},
+     [](O& o, SV v) { return SetNumber<double>(&o.min_rate, v, 0.001, 1e8); }},
     {"--max-rate", ArgKind::kValue, "N", kTiming, "send at most N probes per second",
-     [](O& o, SV v) {
-       auto n = Number<double>(v, 0.001, 1e8);
-       if (!n) return Status(n.error());
-       o.max_rate = *n;
-       return Status::Ok();
-     }},
+     [](O& o, SV v) { return SetNumber<double>(&o.max_rate, v, 0.001, 1e8); }},
     {"--max-retries", ArgKind::kValue, "N", kTiming, "retransmit an unanswered probe at most N times",
-     [](O& o, SV v) {
-       auto n = Number<int>(v, 0, 50);
-       if (!n) return Status(n.error());
-       o.max_retries = *n;
-       return Status::Ok();
-     }},
+     [](O& o, SV v) { return SetNumber<int>(&o.max_retries, v, 0, 50); }},
     {"--host-timeout", ArgKind::kValue, "TIME", kTiming, "give up on a host after TIME (e.g. 30s, 5m)",
      [](O& o, SV v) { return SetDuration(&o.host_timeout, v); }},
     {"--min-rtt-timeout", ArgKind::kValue, "TIME", kTiming, "wait at least TIME for a reply",
@@ -220,19 +173,9 @@ constexpr P kTable[] = {
     {"--scan-delay", ArgKind::kValue, "TIME", kTiming, "wait TIME between probes",
      [](O& o, SV v) { return SetDuration(&o.scan_delay, v); }},
     {"--max-parallelism", ArgKind::kValue, "N", kTiming, "at most N probes in flight",
-     [](O& o, SV v) {
-       auto n = Number<int>(v, 1, 65536);
-       if (!n) return Status(n.error());
-       o.max_parallelism = *n;
-       return Status::Ok();
-     }},
+     [](O& o, SV v) { return SetNumber<int>(&o.max_parallelism, v, 1, 65536); }},
     {"--seed", ArgKind::kValue, "N", kTiming, "seed of the probe order, for a reproducible scan",
-     [](O& o, SV v) {
-       auto n = Number<uint64_t>(v, 1, UINT64_MAX);
-       if (!n) return Status(n.error());
-       o.seed = *n;
-       return Status::Ok();
-     }},
+     [](O& o, SV v) { return SetNumber<uint64_t>(&o.seed, v, 1, UINT64_MAX); }},
     {"--shard", ArgKind::kValue, "I/N", kTiming, "scan only part I of N (same --seed on every machine)",
      [](O& o, SV v) { o.shard = v; return Status::Ok(); }},
     {"--open", ArgKind::kFlag, "", kOutput, "show only open (or possibly open) ports",
@@ -256,12 +199,7 @@ constexpr P kTable[] = {
     {"-oA", ArgKind::kValue, "BASENAME", kOutput, "normal, XML and grepable: BASENAME.nmap, .xml, .gnmap",
      [](O& o, SV v) { o.all_out = v; return Status::Ok(); }},
     {"--stats-every", ArgKind::kValue, "TIME", kOutput, "print a progress line every TIME (e.g. 10s)",
-     [](O& o, SV v) {
-       auto d = ParseDuration(v);
-       if (!d) return Status(d.error());
-       o.stats_every = *d;
-       return Status::Ok();
-     }},
+     [](O& o, SV v) { return SetDuration(&o.stats_every, v); }},
     {"--resume-file", ArgKind::kValue, "FILE", kOutput, "where an interrupted scan saves its state",
      [](O& o, SV v) { o.resume_file = v; return Status::Ok(); }},
     {"--store", ArgKind::kFlag, "", kHistory, "store the scan in the history (tojimari history, diff)",

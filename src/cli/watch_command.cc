@@ -16,9 +16,9 @@
 #include "cli/scan_params.h"
 #include "watch/watch_source.h"
 #include "core/duration.h"
-#include "core/input_file.h"
 #include "core/spellcheck.h"
 #include "history/store.h"
+#include "watch/alert_sink.h"
 #include "watch/metrics_server.h"
 #include "watch/schedule.h"
 #include "watch/store_log.h"
@@ -33,10 +33,7 @@ struct WatchOptions {
   std::string policy;                 // --policy FILE
   std::string every;                  // --every DURATION
   std::string db;                     // --db URL (default: the history's default file)
-  std::vector<std::string> webhooks;  // --webhook URL (repeatable)
-  std::vector<std::string> webhook_files;  // --webhook-file FILE: URLs, one a line (kept out of `ps`)
-  std::vector<std::string> execs;     // --exec CMD (repeatable)
-  bool syslog = false;                // --syslog
+  AlertTargets alerts;                // --webhook, --webhook-file, --exec, --syslog
   std::string metrics;                // --metrics ADDR:PORT
   bool once = false;                  // --once
   bool help = false;
@@ -58,17 +55,17 @@ constexpr P kWatchTable[] = {
      "~/.local/share/tojimari/history.db)",
      [](O& o, SV v) { o.db = v; return Status::Ok(); }},
     {"--webhook", ArgKind::kValue, "URL", "Alerts", "POST each alert as JSON (Slack-compatible \"text\"); repeatable",
-     [](O& o, SV v) { o.webhooks.emplace_back(v); return Status::Ok(); }, true},
+     [](O& o, SV v) { o.alerts.webhooks.emplace_back(v); return Status::Ok(); }, true},
     {"--webhook-file", ArgKind::kValue, "FILE", "Alerts",
      "webhook URLs from FILE, one a line (a URL holds a secret token: a file, or the environment variable "
      "TOJIMARI_WEBHOOK, keeps it out of the process list); repeatable",
-     [](O& o, SV v) { o.webhook_files.emplace_back(v); return Status::Ok(); }, true},
+     [](O& o, SV v) { o.alerts.webhook_files.emplace_back(v); return Status::Ok(); }, true},
     {"--exec", ArgKind::kValue, "CMD", "Alerts",
      "run CMD with /bin/sh -c, the alert JSON on stdin, TOJIMARI_CHANGES, TOJIMARI_FINDINGS_NEW, "
      "TOJIMARI_FINDINGS_CLEARED in the environment; repeatable",
-     [](O& o, SV v) { o.execs.emplace_back(v); return Status::Ok(); }, true},
+     [](O& o, SV v) { o.alerts.execs.emplace_back(v); return Status::Ok(); }, true},
     {"--syslog", ArgKind::kFlag, "", "Alerts", "log each alert to syslog (facility daemon)",
-     [](O& o, SV) { o.syslog = true; return Status::Ok(); }},
+     [](O& o, SV) { o.alerts.syslog = true; return Status::Ok(); }},
     {"--metrics", ArgKind::kValue, "ADDR:PORT", "Watch",
      "serve Prometheus metrics on http://ADDR:PORT/metrics (e.g. 127.0.0.1:9477)",
      [](O& o, SV v) { o.metrics = v; return Status::Ok(); }},
@@ -77,41 +74,6 @@ constexpr P kWatchTable[] = {
     {"-h", ArgKind::kFlag, "", "Watch", "this help", [](O& o, SV) { o.help = true; return Status::Ok(); }},
     {"--help", ArgKind::kFlag, "", "Watch", "", [](O& o, SV) { o.help = true; return Status::Ok(); }},
 };
-
-// Every webhook URL: --webhook, --webhook-file and TOJIMARI_WEBHOOK.
-Result<std::vector<std::string>> WebhookUrls(const WatchOptions& o) {
-  std::vector<std::string> urls = o.webhooks;
-  for (const std::string& path : o.webhook_files) {
-    InputLimits limits;
-    limits.max_lines = 100;
-    auto in = LineReader::Open(path, limits);
-    if (!in) return MakeError(fmt::format("--webhook-file: {}", in.error().message));
-    std::string line;
-    while (in->Next(&line)) {
-      line.erase(0, line.find_first_not_of(" \t"));
-      line.erase(line.find_last_not_of(" \t") + 1);
-      if (!line.empty() && line[0] != '#') urls.push_back(line);
-    }
-    if (!in->status().ok()) return MakeError(fmt::format("--webhook-file: {}", in->status().message()));
-  }
-  if (const char* env = getenv("TOJIMARI_WEBHOOK"); env && *env) urls.emplace_back(env);
-  return urls;
-}
-
-Status MakeSinks(const WatchOptions& o, std::vector<std::unique_ptr<AlertSink>>* sinks) {
-  SinkOptions so;
-  so.version = std::string(kVersion);
-  auto urls = WebhookUrls(o);
-  if (!urls) return Status(urls.error());
-  for (const std::string& url : *urls) {
-    auto s = MakeWebhookSink(url, so);
-    if (!s) return Status(s.error());
-    sinks->push_back(std::move(*s));
-  }
-  for (const std::string& cmd : o.execs) sinks->push_back(MakeExecSink(cmd, so));
-  if (o.syslog) sinks->push_back(MakeSyslogSink());
-  return Status::Ok();
-}
 
 // The history: --db, or the default SQLite file. Opened (and migrated)
 // before the first scan, so an unusable database stops the watch at once.
@@ -124,26 +86,6 @@ Result<std::unique_ptr<RunLog>> OpenRunLog(const WatchOptions& o, const WatchSou
   so.policy_name = info.policy_name;
   so.args = args;
   return MakeStoreRunLog(std::move(*store), so);
-}
-
-// The command line as scans record it (and the history keeps it): webhook
-// URLs carry secrets, and --exec commands may too.
-std::string ScanArgsLine(const std::vector<std::string>& args) {
-  std::string line = "tojimari watch";
-  for (size_t i = 0; i < args.size(); ++i) {
-    SV a = args[i];
-    bool secret = a == "--webhook" || a == "--exec";
-    if (a.starts_with("--webhook=") || a.starts_with("--exec=")) {
-      line += " " + std::string(a.substr(0, a.find('='))) + "=(hidden)";
-      continue;
-    }
-    line += " " + args[i];
-    if (secret && i + 1 < args.size()) {
-      line += " (hidden)";
-      ++i;
-    }
-  }
-  return line;
 }
 
 int Loop(const WatchOptions& o, Duration every, Watcher* watcher, const CommandContext& ctx) {
@@ -185,10 +127,14 @@ int RunWatch(const std::vector<std::string>& args, const CommandContext& ctx) {
   }
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return Fail("watch", "libcurl could not start");
   std::vector<std::unique_ptr<AlertSink>> sinks;
-  if (Status s = MakeSinks(o, &sinks); !s) return Fail("watch", s.message());
+  SinkOptions so;
+  so.version = std::string(kVersion);
+  if (Status s = MakeAlertSinks(o.alerts, so, &sinks); !s) return Fail("watch", s.message());
   auto scan = ParseScanOptions(o.scan);
   if (!scan) return Fail("watch", scan.error().message);
-  scan->command_line = ScanArgsLine(args);
+  // As scans record it (and the history keeps it): webhook URLs carry
+  // secrets, and --exec commands may too.
+  scan->command_line = "tojimari watch " + RedactedArgs(args, {"--webhook", "--exec"});
   WatchSourceInfo info;
   auto source = MakeWatchSource(o.policy, *scan, ctx.stop, &info);
   if (!source) return Fail("watch", source.error().message);

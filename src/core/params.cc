@@ -1,5 +1,6 @@
 #include "core/params.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace tj {
@@ -42,6 +43,36 @@ std::string ParamsHelp(const std::vector<ParamDoc>& docs) {
     std::string left = p.metavar.empty() ? std::string(p.name) : fmt::format("{} {}", p.name, p.metavar);
     out += fmt::format("  {:<24} {}\n", left, p.help);
   }
+  return out;
+}
+
+std::string RedactedArgs(const std::vector<std::string>& args, const std::vector<std::string_view>& secret) {
+  std::string line;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view a = args[i];
+    const std::string_view name = a.substr(0, a.find('='));
+    const bool hide = std::find(secret.begin(), secret.end(), name) != secret.end();
+    line += (line.empty() ? "" : " ") + std::string(hide ? name : a);
+    if (hide && name.size() < a.size()) line += "=(hidden)";
+    else if (hide && i + 1 < args.size()) line += " (hidden)", ++i;
+  }
+  return line;
+}
+
+std::string WrapText(std::string_view text, size_t width) {
+  std::string out, line;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t sp = std::min(text.find(' ', pos), text.size());
+    std::string_view word = text.substr(pos, sp - pos);
+    if (!line.empty() && line.size() + 1 + word.size() > width) {
+      out += line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + std::string(word);
+    pos = sp + 1;
+  }
+  if (!line.empty()) out += line + "\n";
   return out;
 }
 

@@ -11,11 +11,13 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/duration.h"
 #include "core/spellcheck.h"
 #include "core/status.h"
 
@@ -172,6 +174,39 @@ Status ParseOwnParams(std::span<const Param<Opts>> own, std::span<const Param<Ot
   }
   return Status::Ok();
 }
+
+// Values of options, for the tables' setters: a whole number (or double)
+// within [lo, hi], or a duration ("30s", "500ms"). Errors name the value.
+template <typename T>
+Result<T> ParseNumber(std::string_view v, T lo, T hi) {
+  T n{};
+  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || ec != std::errc() || ptr != v.data() + v.size())
+    return MakeError(fmt::format("\"{}\" is not a number", v));
+  if (n < lo || n > hi) return MakeError(fmt::format("{} is out of range ({}-{})", v, lo, hi));
+  return n;
+}
+template <typename T, typename Field>
+Status SetNumber(Field* field, std::string_view v, T lo, T hi) {
+  auto n = ParseNumber<T>(v, lo, hi);
+  if (!n) return n.error();
+  *field = *n;
+  return Status::Ok();
+}
+template <typename Field>
+Status SetDuration(Field* field, std::string_view v) {
+  auto d = ParseDuration(v);
+  if (!d) return d.error();
+  *field = *d;
+  return Status::Ok();
+}
+
+// args joined by spaces with the values of the `secret` options (given as
+// "--opt VALUE" or "--opt=VALUE") shown as "(hidden)".
+std::string RedactedArgs(const std::vector<std::string>& args, const std::vector<std::string_view>& secret);
+
+// Wraps a paragraph at `width` columns (help and the man page).
+std::string WrapText(std::string_view text, size_t width);
 
 // A table row without its setter: what help, the man page and the shell
 // completions need, whatever the options struct.

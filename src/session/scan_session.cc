@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "core/services.h"
+#include "core/version.h"
 #include "engine/scanner.h"
 #include "history/store.h"
 #include "net/resolve.h"
@@ -89,7 +90,7 @@ void PrepareResume(const ScanRequest& req, MoverSlot* mover, ScanObserver* obs, 
 
 ScanInfo MakeInfo(const ScanRequest& req, const ChosenEngine& engine, const ScanPorts& ports) {
   ScanInfo info;
-  info.version = std::string(TJ_VERSION);
+  info.version = std::string(kVersion);
   info.args = req.command_line;
   info.start = std::chrono::system_clock::now();
   info.scan_type = engine.type;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "watch/alert.h"
@@ -35,5 +36,18 @@ Result<std::unique_ptr<AlertSink>> MakeWebhookSink(const std::string& url, const
 std::unique_ptr<AlertSink> MakeExecSink(const std::string& command, const SinkOptions& opts);
 // syslog(3) with facility LOG_DAEMON, one message per line of the alert.
 std::unique_ptr<AlertSink> MakeSyslogSink();
+
+// Where a watch's alerts go, as the user named them.
+struct AlertTargets {
+  std::vector<std::string> webhooks;       // URLs (on the command line: visible in `ps`)
+  std::vector<std::string> webhook_files;  // files of URLs, one a line, '#' comments
+  std::vector<std::string> execs;          // commands
+  bool syslog = false;
+};
+// Every sink: the webhooks (listed, from the files, and TOJIMARI_WEBHOOK
+// from the environment), the commands, syslog. Errors: a file that cannot
+// be read, a URL that is not http(s).
+Status MakeAlertSinks(const AlertTargets& targets, const SinkOptions& opts,
+                      std::vector<std::unique_ptr<AlertSink>>* sinks);
 
 }  // namespace tj

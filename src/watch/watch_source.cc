@@ -11,6 +11,7 @@
 #include "audit/format.h"
 #include "audit/scan_plan.h"
 #include "core/technique.h"
+#include "core/version.h"
 #include "session/child_scan.h"
 #include "net/privileges.h"
 #include "net/resolve.h"
@@ -64,7 +65,7 @@ Result<WatchSource> PolicySource(const std::string& path, const ScanRequest& opt
       j.findings.push_back({f.Key(), std::string(SeverityName(f.severity)), f.title, f.host, f.PortText()});
     }
     AuditRenderOptions ro;
-    ro.version = std::string(TJ_VERSION);
+    ro.version = std::string(kVersion);
     j.audit_json = RenderAuditJson(report, ro);
     return j;
   };

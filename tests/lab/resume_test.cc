@@ -339,9 +339,12 @@ TEST_F(ResumeLabTest, ChangedResumeFileIsRefusedAndKept) {
   ASSERT_TRUE(i.signalled) << i.err;
   ASSERT_EQ(i.exit_code, 130) << i.err;
   const std::string saved = Read(resume), report = Read(P("run.json"));
-  ASSERT_NE(saved.find("\"args\":["), std::string::npos) << saved.substr(0, 200);
+  // The file holds the scan as a request (data, not a command line).
+  ASSERT_NE(saved.find("\"target_files\":[]"), std::string::npos) << saved.substr(0, 200);
   for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
-           {"\"args\":[", "\"args\":[\"-iL\",\"/etc/shadow\","}, {"\"start_index\":", "\"start_index\":9"}}) {
+           {"\"target_files\":[]", "\"target_files\":[\"/etc/shadow\"]"},
+           {"\"json_out\":\"", "\"json_out\":\"/tmp/elsewhere"},
+           {"\"start_index\":", "\"start_index\":9"}}) {
     std::string edited = saved;
     edited.replace(edited.find(from), from.size(), to);
     std::ofstream(resume, std::ios::trunc) << edited;

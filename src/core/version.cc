@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "cli/commands.h"
+#include "core/version.h"
 
 namespace tj {
 
