@@ -25,8 +25,8 @@ HostDiscovery::HostDiscovery(const DiscoveryOptions& opts) : opts_(opts) {
 
 // Every link's ring and sender close side by side (CloseTogether says why).
 HostDiscovery::~HostDiscovery() {
-  std::vector<std::unique_ptr<CaptureRing>> rings;
-  std::vector<std::unique_ptr<PacketSender>> senders;
+  std::vector<std::unique_ptr<FrameSource>> rings;
+  std::vector<std::unique_ptr<FrameSink>> senders;
   for (auto& l : links_) {
     rings.push_back(std::move(l->rx));
     senders.push_back(std::move(l->tx));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "net/capture.h"
 #include "net/route.h"
 
 namespace tj {
@@ -67,8 +68,8 @@ Result<LinkSet> LinkSet::Open(const std::vector<Address>& samples, const std::ve
 
 // Every link's ring and senders close side by side (CloseTogether says why).
 LinkSet::~LinkSet() {
-  std::vector<std::unique_ptr<CaptureRing>> rings;
-  std::vector<std::unique_ptr<PacketSender>> senders;
+  std::vector<std::unique_ptr<FrameSource>> rings;
+  std::vector<std::unique_ptr<FrameSink>> senders;
   for (RawLink& l : links_) {
     rings.push_back(std::move(l.rx));
     for (auto& t : l.tx) senders.push_back(std::move(t));
