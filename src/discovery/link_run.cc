@@ -43,7 +43,7 @@ struct Heard {
 
 class LinkRun {
  public:
-  LinkRun(HostDiscovery::Link& link, const LinkRunParams& p, const std::vector<LinkTarget>& targets,
+  LinkRun(RawLink& link, const LinkRunParams& p, const std::vector<LinkTarget>& targets,
           DiscoveryStats* stats);
   std::vector<HostVerdict> Run();
 
@@ -72,7 +72,7 @@ class LinkRun {
   void Prove(uint32_t host, Reason why, uint8_t ttl, us latency);
   std::vector<Probe> IpProbes();
 
-  HostDiscovery::Link& link_;
+  RawLink& link_;
   const LinkRunParams& p_;
   const std::vector<LinkTarget>& targets_;
   DiscoveryStats* stats_;
@@ -102,7 +102,7 @@ us Between(int64_t sent_ns, int64_t rx_ns) {
   return std::chrono::duration_cast<us>(std::chrono::nanoseconds(rx_ns - sent_ns));
 }
 
-LinkRun::LinkRun(HostDiscovery::Link& link, const LinkRunParams& p, const std::vector<LinkTarget>& targets,
+LinkRun::LinkRun(RawLink& link, const LinkRunParams& p, const std::vector<LinkTarget>& targets,
                  DiscoveryStats* stats)
     : link_(link), p_(p), targets_(targets), stats_(stats),
       // nmap -T3 sends each discovery probe at most twice; --max-retries 0 once.
@@ -168,7 +168,7 @@ void LinkRun::Send(const std::vector<Probe>& probes, bool retransmit) {
   auto flush = [&] {
     size_t done = 0;
     while (done < spans.size()) {
-      auto n = link_.tx->Send(std::span(spans.data() + done, spans.size() - done));
+      auto n = link_.tx[0]->Send(std::span(spans.data() + done, spans.size() - done));
       if (!n) break;
       if (*n == 0) {
         std::this_thread::sleep_for(std::chrono::microseconds(200));
@@ -371,7 +371,7 @@ std::string DiscoveryFilter(const RouteInfo& route, uint16_t sport_base) {
   return fmt::format("dst host {} and (icmp6 or ({}))", src, ports);
 }
 
-std::vector<HostVerdict> RunOnLink(HostDiscovery::Link& link, const LinkRunParams& p,
+std::vector<HostVerdict> RunOnLink(RawLink& link, const LinkRunParams& p,
                                    const std::vector<LinkTarget>& targets, DiscoveryStats* stats) {
   if (targets.empty()) return {};
   auto run = std::make_unique<LinkRun>(link, p, targets, stats);
