@@ -13,7 +13,8 @@
 //
 // Open() runs while the process still has CAP_NET_RAW, like RawEngine's:
 // a capture ring and a sender per interface the targets are reached
-// through. Run() works after privileges are dropped.
+// through (engine/link_set.h, as for the raw engines). Run() works after
+// privileges are dropped.
 // Thread-safety: one Run() at a time, on the calling thread; it starts one
 // receive thread for its duration.
 #pragma once
@@ -79,16 +80,12 @@ class HostDiscovery {
   Result<std::vector<HostVerdict>> Run(const std::vector<Address>& hosts);
   const DiscoveryStats& stats() const { return stats_; }
 
-  struct Link;
-
  private:
   explicit HostDiscovery(const DiscoveryOptions& opts);
-  Status AddLink(const Address& sample);
 
   DiscoveryOptions opts_;
-  std::vector<std::unique_ptr<Link>> links_;
-  struct Keys;  // the route cache and the cookie key, kept out of this header
-  std::unique_ptr<Keys> keys_;
+  struct Net;  // the links (with their route cache) and the cookie key, kept out of this header
+  std::unique_ptr<Net> net_;
   uint16_t sport_base_;
   uint16_t icmp_id_;
   DiscoveryStats stats_;

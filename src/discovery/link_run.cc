@@ -3,12 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <mutex>
 #include <thread>
 #include <unordered_map>
 
 #include "discovery/ping_frames.h"
 #include "engine/raw_engine.h"
+#include "engine/receive_loop.h"
 #include "engine/rtt.h"
 #include "net/neighbour_frames.h"
 #include "net/packet.h"
@@ -29,9 +29,21 @@ struct Probe {
   uint16_t port = 0;
 };
 
+// What the receive thread heard: neighbour `who` told its MAC, or target
+// `who` answered a probe. The round trip is taken when the frame is read,
+// from the send it answers (a later retransmission must not shorten it).
+struct Heard {
+  bool neighbour;
+  uint32_t who;
+  Reason reason = Reason::kNoResponse;  // target only
+  uint8_t ttl = 0;                      // target only
+  MacAddr mac;                          // neighbour only
+  us rtt{0};
+};
+
 class LinkRun {
  public:
-  LinkRun(HostDiscovery::Link& link, const LinkRunParams& p, const std::vector<LinkTarget>& targets,
+  LinkRun(RawLink& link, const LinkRunParams& p, const std::vector<LinkTarget>& targets,
           DiscoveryStats* stats);
   std::vector<HostVerdict> Run();
 
@@ -40,7 +52,7 @@ class LinkRun {
 
   bool Stopped() const { return p_.opts->stop && p_.opts->stop->load(std::memory_order_relaxed); }
   bool Settled(const Probe& pr) const {
-    return pr.kind == Kind::kNeighbour ? hop_known_[pr.who].load() : up_[pr.who].load();
+    return pr.kind == Kind::kNeighbour ? hop_known_[pr.who] : up_[pr.who];
   }
   uint16_t EchoSeq(const Address& host) const {
     return static_cast<uint16_t>(p_.key->Cookie(host, 0, link_.route.src, 0));
@@ -51,14 +63,16 @@ class LinkRun {
   std::vector<uint8_t> Build(const Probe& pr) const;
   void Phase(const std::vector<Probe>& probes);
   void Send(const std::vector<Probe>& probes, bool retransmit);
-  void Receive();
-  void OnFrame(std::span<const uint8_t> f);
-  void OnNeighbour(const NeighbourAnswer& n);
-  void OnIp(const Reply& r);
-  void Prove(uint32_t host, Reason why, uint8_t ttl);
+  // The receive thread.
+  std::optional<Heard> OnFrame(std::span<const uint8_t> f);
+  std::optional<Heard> OnIp(const Reply& r, int64_t rx_ns);
+  // The control thread.
+  void Drain();
+  void OnNeighbour(const Heard& h);
+  void Prove(uint32_t host, Reason why, uint8_t ttl, us latency);
   std::vector<Probe> IpProbes();
 
-  HostDiscovery::Link& link_;
+  RawLink& link_;
   const LinkRunParams& p_;
   const std::vector<LinkTarget>& targets_;
   DiscoveryStats* stats_;
@@ -66,37 +80,42 @@ class LinkRun {
   const double rate_;
   std::vector<Address> hops_;  // neighbours asked: on-link targets and gateways
   std::unordered_map<Address, uint32_t, AddressHash> target_index_, hop_index_;
-  std::vector<std::atomic<bool>> up_, hop_known_;
-  std::vector<std::atomic<int64_t>> target_sent_, hop_sent_;  // last send, steady clock ns
-  std::mutex mu_;  // guards the rest
+  // Last send, wall clock ns: written by the control thread, read by the receive thread.
+  std::vector<std::atomic<int64_t>> target_sent_, hop_sent_;
+  std::atomic<uint64_t> foreign_{0};
+  // The control thread's alone.
+  std::vector<uint8_t> up_, hop_known_;
   std::vector<HostVerdict> verdicts_;
   std::vector<MacAddr> hop_mac_;
   RttEstimator rtt_;
-  std::atomic<bool> rx_done_{false};
-  std::atomic<uint64_t> foreign_{0};
-  int64_t rx_ns_ = 0;  // receive thread: when the frame being read arrived
+  ReceiveLoop<Heard> rx_;  // last: its thread calls OnFrame, so it stops first
 };
 
 // Send and receive times are on the wall clock, which the capture ring
-// stamps frames with (CaptureRing::frame_time).
+// stamps frames with (FrameSource::frame_time).
 int64_t NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
-LinkRun::LinkRun(HostDiscovery::Link& link, const LinkRunParams& p, const std::vector<LinkTarget>& targets,
+us Between(int64_t sent_ns, int64_t rx_ns) {
+  return std::chrono::duration_cast<us>(std::chrono::nanoseconds(rx_ns - sent_ns));
+}
+
+LinkRun::LinkRun(RawLink& link, const LinkRunParams& p, const std::vector<LinkTarget>& targets,
                  DiscoveryStats* stats)
     : link_(link), p_(p), targets_(targets), stats_(stats),
       // nmap -T3 sends each discovery probe at most twice; --max-retries 0 once.
       tries_(std::clamp(p.opts->timing.max_retries + 1, 1, 2)),
-      rate_(RawRateBounds(p.opts->timing).initial), up_(targets.size()), target_sent_(targets.size()),
-      verdicts_(targets.size()), rtt_(p.opts->timing) {
+      rate_(RawRateBounds(p.opts->timing).initial), target_sent_(targets.size()), up_(targets.size()),
+      verdicts_(targets.size()), rtt_(p.opts->timing),
+      rx_(*link.rx, [this](std::span<const uint8_t> f) { return OnFrame(f); }) {
   for (uint32_t i = 0; i < targets.size(); ++i) {
     target_index_.emplace(targets[i].addr, i);
     const Address hop = targets[i].gateway.value_or(targets[i].addr);
     if (hop_index_.emplace(hop, static_cast<uint32_t>(hops_.size())).second) hops_.push_back(hop);
   }
-  hop_known_ = std::vector<std::atomic<bool>>(hops_.size());
+  hop_known_.resize(hops_.size());
   hop_sent_ = std::vector<std::atomic<int64_t>>(hops_.size());
   hop_mac_.resize(hops_.size());
 }
@@ -149,7 +168,7 @@ void LinkRun::Send(const std::vector<Probe>& probes, bool retransmit) {
   auto flush = [&] {
     size_t done = 0;
     while (done < spans.size()) {
-      auto n = link_.tx->Send(std::span(spans.data() + done, spans.size() - done));
+      auto n = link_.tx[0]->Send(std::span(spans.data() + done, spans.size() - done));
       if (!n) break;
       if (*n == 0) {
         std::this_thread::sleep_for(std::chrono::microseconds(200));
@@ -162,7 +181,9 @@ void LinkRun::Send(const std::vector<Probe>& probes, bool retransmit) {
     if (p_.opts->probes_sent) p_.opts->probes_sent->fetch_add(done, std::memory_order_relaxed);
     frames.clear();
     spans.clear();
+    Drain();  // so hosts that answered meanwhile are not asked again
   };
+  Drain();
   for (const Probe& pr : probes) {
     if (Stopped()) break;
     if (Settled(pr)) continue;
@@ -187,54 +208,49 @@ void LinkRun::Phase(const std::vector<Probe>& probes) {
     Send(probes, pass > 0);
     const auto sent_at = Clock::now();
     for (;;) {
-      bool all = std::all_of(probes.begin(), probes.end(), [&](const Probe& pr) { return Settled(pr); });
-      us timeout;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        timeout = rtt_.Timeout();
-      }
-      if (all) return;
-      if (Stopped() || Clock::now() >= sent_at + timeout) break;
+      Drain();
+      if (std::all_of(probes.begin(), probes.end(), [&](const Probe& pr) { return Settled(pr); })) return;
+      if (Stopped() || Clock::now() >= sent_at + rtt_.Timeout()) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
   }
 }
 
-void LinkRun::Prove(uint32_t host, Reason why, uint8_t ttl) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (up_[host].load()) return;  // its first answer decides the reason
+void LinkRun::Prove(uint32_t host, Reason why, uint8_t ttl, us latency) {
+  if (up_[host]) return;  // its first answer decides the reason
   HostVerdict& v = verdicts_[host];
   v.up = true;
   v.reason = why;
   v.reason_ttl = ttl;
-  v.latency = std::chrono::duration_cast<us>(std::chrono::nanoseconds(rx_ns_ - target_sent_[host].load()));
+  v.latency = latency;
   if (v.latency.count() > 0) rtt_.AddSample(v.latency);
   ++stats_->answers;
-  up_[host].store(true);
+  up_[host] = 1;
 }
 
-void LinkRun::OnNeighbour(const NeighbourAnswer& n) {
-  auto hop = hop_index_.find(n.addr);
-  if (hop == hop_index_.end()) return;  // a neighbour we did not ask about
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (hop_known_[hop->second].load()) return;
-    hop_mac_[hop->second] = n.mac;
-    hop_known_[hop->second].store(true);
-    // The link's round trip, for the IP probes' timeout too.
-    us rtt = std::chrono::duration_cast<us>(std::chrono::nanoseconds(rx_ns_ - hop_sent_[hop->second].load()));
-    if (rtt.count() > 0) rtt_.AddSample(rtt);
-  }
-  auto t = target_index_.find(n.addr);
+void LinkRun::OnNeighbour(const Heard& h) {
+  if (hop_known_[h.who]) return;
+  hop_mac_[h.who] = h.mac;
+  hop_known_[h.who] = 1;
+  // The link's round trip, for the IP probes' timeout too.
+  if (h.rtt.count() > 0) rtt_.AddSample(h.rtt);
+  const Address& addr = hops_[h.who];
+  auto t = target_index_.find(addr);
   if (t == target_index_.end() || targets_[t->second].gateway || !p_.opts->probes.neighbour) return;
-  target_sent_[t->second].store(hop_sent_[hop->second].load());
-  Prove(t->second, n.addr.is_v4() ? Reason::kArpResponse : Reason::kNdResponse, 0);
+  Prove(t->second, addr.is_v4() ? Reason::kArpResponse : Reason::kNdResponse, 0, h.rtt);
+}
+
+void LinkRun::Drain() {
+  for (const Heard& h : rx_.Drain()) {
+    if (h.neighbour) OnNeighbour(h);
+    else Prove(h.who, h.reason, h.ttl, h.rtt);
+  }
 }
 
 // Which probe, if any, a reply answers; the cookie (TCP), the identifier and
 // sequence (ICMP) or our port (UDP) must match, and an ICMP error counts
 // only when the host itself sent it (a router's says nothing of the host).
-void LinkRun::OnIp(const Reply& r) {
+std::optional<Heard> LinkRun::OnIp(const Reply& r, int64_t rx_ns) {
   const Address& me = link_.route.src;
   const uint16_t base = p_.sport_base;
   Address host;
@@ -282,23 +298,25 @@ void LinkRun::OnIp(const Reply& r) {
   auto t = target_index_.find(host);
   if (!why || t == target_index_.end()) {
     foreign_.fetch_add(1, std::memory_order_relaxed);
-    return;
+    return std::nullopt;
   }
-  Prove(t->second, *why, r.ttl);
+  const us rtt = Between(target_sent_[t->second].load(), rx_ns);
+  return Heard{false, t->second, *why, r.ttl, MacAddr{}, rtt};
 }
 
-void LinkRun::OnFrame(std::span<const uint8_t> f) {
-  rx_ns_ = std::chrono::duration_cast<std::chrono::nanoseconds>(link_.rx->frame_time().time_since_epoch()).count();
-  if (rx_ns_ <= 0) rx_ns_ = NowNs();
-  if (auto n = link_.route.src.is_v4() ? ParseArp(f) : ParseNeighbourAdvert(f)) return OnNeighbour(*n);
+std::optional<Heard> LinkRun::OnFrame(std::span<const uint8_t> f) {
+  const auto at = link_.rx->frame_time().time_since_epoch();
+  int64_t rx_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(at).count();
+  if (rx_ns <= 0) rx_ns = NowNs();
+  if (auto n = link_.route.src.is_v4() ? ParseArp(f) : ParseNeighbourAdvert(f)) {
+    auto hop = hop_index_.find(n->addr);
+    if (hop == hop_index_.end()) return std::nullopt;  // a neighbour we did not ask about
+    const us rtt = Between(hop_sent_[hop->second].load(), rx_ns);
+    return Heard{true, hop->second, Reason::kNoResponse, 0, n->mac, rtt};
+  }
   ParseStats ignored;
-  if (auto r = ParseFrame(f, &ignored)) OnIp(*r);
-}
-
-void LinkRun::Receive() {
-  auto fn = [this](std::span<const uint8_t> f) { OnFrame(f); };
-  while (!rx_done_.load(std::memory_order_relaxed)) link_.rx->Poll(5, fn);
-  link_.rx->Poll(0, fn);
+  if (auto r = ParseFrame(f, &ignored)) return OnIp(*r, rx_ns);
+  return std::nullopt;
 }
 
 // The IP probes of every host still undecided that can be reached: its
@@ -309,8 +327,8 @@ std::vector<Probe> LinkRun::IpProbes() {
   std::vector<uint32_t> hosts;
   for (uint32_t i = 0; i < targets_.size(); ++i) {
     const LinkTarget& t = targets_[i];
-    if (up_[i].load() || (!t.gateway && want.neighbour)) continue;
-    if (hop_known_[hop_index_.at(t.gateway.value_or(t.addr))].load()) hosts.push_back(i);
+    if (up_[i] || (!t.gateway && want.neighbour)) continue;
+    if (hop_known_[hop_index_.at(t.gateway.value_or(t.addr))]) hosts.push_back(i);
   }
   // Kind by kind, so that probes in a row go to different hosts.
   std::vector<Probe> out;
@@ -326,15 +344,15 @@ std::vector<Probe> LinkRun::IpProbes() {
 }
 
 std::vector<HostVerdict> LinkRun::Run() {
-  std::thread rx([this] { Receive(); });
+  rx_.Start();
   std::vector<Probe> ask;
   for (uint32_t i = 0; i < hops_.size(); ++i) ask.push_back({i, Kind::kNeighbour});
   Phase(ask);
+  Drain();  // a neighbour that answered late still gets the IP probes
   Phase(IpProbes());
-  rx_done_ = true;
-  rx.join();
+  rx_.Stop();
+  Drain();
   stats_->foreign += foreign_.load();
-  std::lock_guard<std::mutex> lock(mu_);
   for (uint32_t i = 0; i < targets_.size(); ++i) {
     const uint32_t first = target_index_.at(targets_[i].addr);  // a repeated address shares its verdict
     if (first != i) verdicts_[i] = verdicts_[first];
@@ -353,7 +371,7 @@ std::string DiscoveryFilter(const RouteInfo& route, uint16_t sport_base) {
   return fmt::format("dst host {} and (icmp6 or ({}))", src, ports);
 }
 
-std::vector<HostVerdict> RunOnLink(HostDiscovery::Link& link, const LinkRunParams& p,
+std::vector<HostVerdict> RunOnLink(RawLink& link, const LinkRunParams& p,
                                    const std::vector<LinkTarget>& targets, DiscoveryStats* stats) {
   if (targets.empty()) return {};
   auto run = std::make_unique<LinkRun>(link, p, targets, stats);

@@ -5,24 +5,19 @@
 // host that answered is not asked again, and the phase ends when every
 // host answered or the last pass's wait is over.
 // Thread-safety: RunOnLink runs on the calling thread and starts one
-// receive thread for its duration.
+// receive thread (engine/receive_loop.h) for its duration.
 #pragma once
 
-#include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "discovery/host_discovery.h"
 #include "engine/cookie.h"
-#include "net/capture.h"
+#include "engine/raw_link.h"
 #include "net/route.h"
 
 namespace tj {
-
-struct HostDiscovery::Link {
-  RouteInfo route;
-  std::unique_ptr<CaptureRing> rx;
-  std::unique_ptr<PacketSender> tx;
-};
 
 // One host to decide and how it is reached.
 struct LinkTarget {
@@ -37,7 +32,8 @@ struct LinkRunParams {
   uint16_t icmp_id = 0;     // identifier of our echo requests; +1 for timestamps
 };
 
-std::vector<HostVerdict> RunOnLink(HostDiscovery::Link& link, const LinkRunParams& p,
+// REQUIRES: link has a sender; every target has link.route's family.
+std::vector<HostVerdict> RunOnLink(RawLink& link, const LinkRunParams& p,
                                    const std::vector<LinkTarget>& targets, DiscoveryStats* stats);
 
 // The capture filter for a link: its neighbour answers and the replies to

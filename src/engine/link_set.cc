@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "net/capture.h"
 #include "net/route.h"
 
 namespace tj {
@@ -16,9 +17,10 @@ std::optional<size_t> LinkSet::Find(const RouteInfo& r) const {
 }
 
 Status LinkSet::Add(const Address& sample, const std::vector<Address>& sources, const FilterFor& filter,
-                     size_t ring_bytes) {
+                     const LinkOptions& options) {
   auto route = LookupRoute(sample);
   if (!route) return route.error();
+  if (options.skip_loopback && route->loopback) return Status::Ok();
   if (Find(*route)) return Status::Ok();
   for (const Address& s : sources)
     if (s.family() == route->src.family()) {
@@ -27,12 +29,10 @@ Status LinkSet::Add(const Address& sample, const std::vector<Address>& sources, 
     }
   RawLink link;
   link.route = *route;
-  auto rx = CaptureRing::Open(route->ifindex, filter(*route), ring_bytes);
+  auto rx = CaptureRing::Open(route->ifindex, filter(*route), options.ring_bytes);
   if (!rx) return rx.error();
   link.rx = std::move(*rx);
-  // One sender per core, up to two: the receive thread needs a core too.
-  size_t senders = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 2);
-  for (size_t i = 0; i < senders; ++i) {
+  for (size_t i = 0; i < options.senders; ++i) {
     auto tx = PacketSender::Open(route->ifindex);
     if (!tx) return tx.error();
     link.tx.push_back(std::move(*tx));
@@ -54,21 +54,29 @@ size_t RingBytesFor(uint64_t answers) {
 }
 
 Result<LinkSet> LinkSet::Open(const std::vector<Address>& samples, const std::vector<Address>& sources,
-                              const FilterFor& filter, uint64_t answers) {
-  const size_t ring_bytes = RingBytesFor(answers);
+                              const FilterFor& filter, const LinkOptions& options) {
   LinkSet set;
   auto routes = RouteCache::Load();
   if (!routes) return routes.error();
   set.routes_ = std::move(*routes);
   for (const Address& a : samples)
-    if (Status s = set.Add(a, sources, filter, ring_bytes); !s.ok()) return Error{s.message()};
+    if (Status s = set.Add(a, sources, filter, options); !s.ok()) return Error{s.message()};
   return set;
+}
+
+Result<LinkSet> LinkSet::Open(const std::vector<Address>& samples, const std::vector<Address>& sources,
+                              const FilterFor& filter, uint64_t answers) {
+  LinkOptions options;
+  options.ring_bytes = RingBytesFor(answers);
+  // One sender per core, up to two: the receive thread needs a core too.
+  options.senders = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 2);
+  return Open(samples, sources, filter, options);
 }
 
 // Every link's ring and senders close side by side (CloseTogether says why).
 LinkSet::~LinkSet() {
-  std::vector<std::unique_ptr<CaptureRing>> rings;
-  std::vector<std::unique_ptr<PacketSender>> senders;
+  std::vector<std::unique_ptr<FrameSource>> rings;
+  std::vector<std::unique_ptr<FrameSink>> senders;
   for (RawLink& l : links_) {
     rings.push_back(std::move(l.rx));
     for (auto& t : l.tx) senders.push_back(std::move(t));
@@ -77,7 +85,7 @@ LinkSet::~LinkSet() {
 }
 
 Result<std::optional<LinkSet::Path>> LinkSet::PathTo(const Address& host) {
-  auto route = routes_.Lookup(host);
+  auto route = RouteTo(host);
   if (!route) return route.error();
   auto link = Find(*route);
   if (!link)

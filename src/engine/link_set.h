@@ -1,8 +1,9 @@
 // The interfaces a raw scan sends and listens on, and the next hop of each
-// target: what the TCP and UDP raw engines share. Opened while privileged
-// (capture rings and senders need CAP_NET_RAW); used after the drop.
-// Thread-safety: PathTo() from one thread; links may be used by the run
-// that was given them.
+// target: what the TCP and UDP raw engines and host discovery share, so a
+// link is opened one way for all of them. Opened while privileged (capture
+// rings and senders need CAP_NET_RAW); used after the drop.
+// Thread-safety: PathTo() and RouteTo() from one thread; links may be used
+// by the run that was given them.
 #pragma once
 
 #include <functional>
@@ -13,7 +14,7 @@
 #include <vector>
 
 #include "core/mac.h"
-#include "engine/raw_run.h"
+#include "engine/raw_link.h"
 #include "net/route_cache.h"
 
 namespace tj {
@@ -26,11 +27,20 @@ class LinkSet {
  public:
   // The capture filter of a link, given its route (source already chosen).
   using FilterFor = std::function<std::string(const RouteInfo&)>;
+  // How each link is opened.
+  struct LinkOptions {
+    size_t ring_bytes = 16u << 20;  // each link's capture ring
+    size_t senders = 1;             // packet senders per link: one per sending thread
+    bool skip_loopback = false;     // open nothing for routes through loopback
+  };
   // REQUIRES: CAP_NET_RAW. `samples`: addresses whose routes name every
   // interface the scan will use. `sources` (-S): our address on each link
   // is the first of these with the link's family, else the route's own.
-  // `answers`: how many replies the whole scan can get at most (0: not
-  // known), which sizes each link's capture ring (RingBytesFor).
+  static Result<LinkSet> Open(const std::vector<Address>& samples, const std::vector<Address>& sources,
+                              const FilterFor& filter, const LinkOptions& options);
+  // The raw engines' links: `answers`, how many replies the whole scan can
+  // get at most (0: not known), sizes each link's capture ring
+  // (RingBytesFor); one sender per core, up to two.
   static Result<LinkSet> Open(const std::vector<Address>& samples, const std::vector<Address>& sources,
                               const FilterFor& filter, uint64_t answers = 0);
   LinkSet(LinkSet&&) = default;
@@ -44,12 +54,16 @@ class LinkSet {
   // The link and next hop for a host; nullopt when the next hop does not
   // answer ARP/NDP (the host cannot be probed at all).
   Result<std::optional<Path>> PathTo(const Address& host);
+  // The route to a host, from the routes read at Open.
+  Result<RouteInfo> RouteTo(const Address& host) { return routes_.Lookup(host); }
+  // The link a route goes through, if it was opened.
+  std::optional<size_t> Find(const RouteInfo& r) const;
   std::vector<RawLink>& links() { return links_; }
 
  private:
   LinkSet() = default;
-  Status Add(const Address& sample, const std::vector<Address>& sources, const FilterFor& filter, size_t ring_bytes);
-  std::optional<size_t> Find(const RouteInfo& r) const;
+  Status Add(const Address& sample, const std::vector<Address>& sources, const FilterFor& filter,
+             const LinkOptions& options);
 
   std::vector<RawLink> links_;
   RouteCache routes_;

@@ -50,7 +50,7 @@ RawRun::RawRun(RawLink& link, const RawRunParams& p, const std::vector<RawHost>&
       tmpl_(TemplateFor(link, *p.probe)), port_index_(65536, -1), bits_(n_ / 64 + 1), rtt_(p.timing),
       watch_(PairsPerHost(hosts.size(), ports.size(), perm_, p.shard), GuardFor(p.timing),
              std::min(p.timing.max_retries + 1, kCanaryPass)),
-      told_(hosts.size()) {
+      told_(hosts.size()), rx_(*link.rx, [this](std::span<const uint8_t> f) { return OnFrame(f); }) {
   for (uint32_t i = 0; i < hosts.size(); ++i) host_index_.emplace(hosts[i].addr, i);
   for (uint32_t i = 0; i < ports.size(); ++i) port_index_[ports[i]] = static_cast<int32_t>(i);
   out_.resize(hosts.size());
@@ -59,9 +59,9 @@ RawRun::RawRun(RawLink& link, const RawRunParams& p, const std::vector<RawHost>&
 
 // Index layout: host varies fastest, so neighbouring indices are different
 // hosts; the permutation spreads them further.
-void RawRun::OnFrame(std::span<const uint8_t> frame) {
+std::optional<Answer> RawRun::OnFrame(std::span<const uint8_t> frame) {
   auto r = ParseFrame(frame, &parse_);
-  if (!r) return;
+  if (!r) return std::nullopt;
   const Address& us_addr = link_.route.src;
   Address them;
   uint16_t their_port, our_port;
@@ -70,14 +70,14 @@ void RawRun::OnFrame(std::span<const uint8_t> frame) {
   } else if (r->kind == Reply::Kind::kIcmpError && r->quoted.proto == 6 && r->quoted.src == us_addr) {
     them = r->quoted.dst, their_port = r->quoted.dport, our_port = r->quoted.sport;
   } else {
-    return;  // not a reply to a TCP probe of ours (the filter lets some through)
+    return std::nullopt;  // not a reply to a TCP probe of ours (the filter lets some through)
   }
   unsigned pass = static_cast<uint16_t>(our_port - p_.sport_base);
   auto h = host_index_.find(them);
   int32_t port = port_index_[their_port];
   if (pass >= kMaxPasses || h == host_index_.end() || port < 0) {
     foreign_.fetch_add(1, std::memory_order_relaxed);
-    return;
+    return std::nullopt;
   }
   uint32_t cookie = p_.key->Cookie(them, their_port, us_addr, our_port);
   std::optional<Verdict> v;
@@ -88,16 +88,16 @@ void RawRun::OnFrame(std::span<const uint8_t> frame) {
   }
   if (!v) {
     foreign_.fetch_add(1, std::memory_order_relaxed);
-    return;
+    return std::nullopt;
   }
   const bool rst = r->kind == Reply::Kind::kTcp && v->reason == Reason::kReset;
   if (pass == kCanaryPass) {  // a canary's answer: about the host, not a new pair
     if (r->src == them) watch_.OnCanaryAnswer(h->second, rst);
-    return;
+    return std::nullopt;
   }
   uint64_t index = uint64_t(port) * hosts_.size() + h->second;
   uint64_t mask = uint64_t{1} << (index % 64);
-  if (bits_[index / 64].fetch_or(mask) & mask) return;  // a duplicate answer
+  if (bits_[index / 64].fetch_or(mask) & mask) return std::nullopt;  // a duplicate answer
   rx_answers_.fetch_add(1, std::memory_order_relaxed);
   if (r->kind == Reply::Kind::kTcp) tcp_answers_[pass].fetch_add(1, std::memory_order_relaxed);
   if (r->src == them) watch_.OnAnswer(h->second, rst);
@@ -107,23 +107,11 @@ void RawRun::OnFrame(std::span<const uint8_t> frame) {
     int64_t sent = sample_ns_[slot].load(std::memory_order_relaxed);
     rtt = std::chrono::duration_cast<us>(Clock::now().time_since_epoch() - std::chrono::nanoseconds(sent));
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  queue_.push_back({index, *v, r->ttl, static_cast<uint8_t>(pass), r->src == them, rst, rtt});
-}
-
-void RawRun::Receive() {
-  auto fn = [this](std::span<const uint8_t> f) { OnFrame(f); };
-  while (!rx_done_.load(std::memory_order_relaxed)) link_.rx->Poll(5, fn);
-  link_.rx->Poll(0, fn);
+  return Answer{index, *v, r->ttl, static_cast<uint8_t>(pass), r->src == them, rst, rtt};
 }
 
 void RawRun::Drain() {
-  std::vector<Answer> got;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    got.swap(queue_);
-  }
-  for (const Answer& a : got) {
+  for (const Answer& a : rx_.Drain()) {
     const uint32_t h = static_cast<uint32_t>(a.index % hosts_.size());
     HostOutcome& o = out_[h];
     PortResult r;
@@ -246,7 +234,7 @@ void RawRun::Notes() {
 
 std::vector<HostOutcome> RawRun::Run() {
   start_ = last_guard_ = Clock::now();
-  std::thread rx([this] { Receive(); });
+  rx_.Start();
   uint64_t drops_before = link_.rx->kernel_drops();
   for (int pass = 0; pass < kCanaryPass && !Stopped(); ++pass) {
     watch_.StartPass(Seconds(Clock::now()));
@@ -265,8 +253,7 @@ std::vector<HostOutcome> RawRun::Run() {
     if (watch_.EndPass(Seconds(Clock::now()), drops > 0, p_.defeat_rst_limit) == 0) break;
     WaitWhileBanned();
   }
-  rx_done_ = true;
-  rx.join();
+  rx_.Stop();
   Drain();
   if (!Stopped()) Finish();
   stats_->foreign += foreign_.load();

@@ -25,20 +25,13 @@
 #include "engine/cookie.h"
 #include "engine/permutation.h"
 #include "engine/rate_control.h"
+#include "engine/raw_link.h"
 #include "engine/timing.h"
-#include "net/capture.h"
 #include "net/packet.h"
 #include "net/route.h"
 #include "probes/tcp_probe.h"
 
 namespace tj {
-
-// One interface and address family, opened while still privileged.
-struct RawLink {
-  RouteInfo route;
-  std::unique_ptr<CaptureRing> rx;
-  std::vector<std::unique_ptr<PacketSender>> tx;  // one per sending thread
-};
 
 struct RawHost {
   Address addr;

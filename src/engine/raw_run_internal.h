@@ -5,12 +5,13 @@
 
 #include <array>
 #include <chrono>
-#include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
 #include "engine/host_watch.h"
 #include "engine/raw_run.h"
+#include "engine/receive_loop.h"
 #include "engine/rtt.h"
 
 namespace tj::raw_internal {
@@ -43,8 +44,7 @@ class RawRun {
   bool Stopped() const { return p_.stop && p_.stop->load(std::memory_order_relaxed); }
   double Seconds(Clock::time_point t) const { return std::chrono::duration<double>(t - start_).count(); }
   // raw_run.cc
-  void Receive();
-  void OnFrame(std::span<const uint8_t> frame);
+  std::optional<Answer> OnFrame(std::span<const uint8_t> frame);  // the receive thread
   void Drain();
   void WaitForAnswers();
   void WaitWhileBanned();
@@ -75,9 +75,6 @@ class RawRun {
   std::vector<std::atomic<uint64_t>> bits_;
   std::array<std::atomic<uint64_t>, kSamples> sample_index_{};  // index + 1; 0 = empty
   std::array<std::atomic<int64_t>, kSamples> sample_ns_{};
-  std::mutex mu_;
-  std::vector<Answer> queue_;  // guarded by mu_
-  std::atomic<bool> rx_done_{false};
   std::atomic<uint64_t> foreign_{0};
   std::atomic<uint64_t> rx_answers_{0};  // every answer recognised, for the in-pass rate epochs
   std::array<std::atomic<uint64_t>, kMaxPasses> tcp_answers_{};  // per pass tag
@@ -95,6 +92,7 @@ class RawRun {
   std::vector<uint16_t> told_;  // per host: guard events already passed to p_.notice
   std::array<uint8_t, TcpTemplate::kMaxFrame> canary_frame_{};
   uint64_t canaries_ = 0;
+  ReceiveLoop<Answer> rx_;  // last: its thread calls OnFrame, so it stops first
 };
 
 }  // namespace tj::raw_internal

@@ -12,7 +12,7 @@ namespace tj::raw_internal {
 // One sending thread's state. Each sender takes every T-th position of the
 // pass, has its own socket, and paces itself at rate / T.
 struct RawRun::Sender {
-  PacketSender* tx = nullptr;
+  FrameSink* tx = nullptr;
   std::vector<std::array<uint8_t, TcpTemplate::kMaxFrame>> frames = decltype(frames)(kBatch);
   std::vector<std::span<const uint8_t>> spans = decltype(spans)(kBatch);
   Clock::time_point pace_start;

@@ -15,6 +15,7 @@
 #include "engine/connect_engine.h"
 #include "engine/cookie.h"
 #include "engine/link_set.h"
+#include "engine/raw_run.h"
 #include "engine/timing.h"
 #include "engine/udp_plan.h"
 #include "probes/udp_payloads.h"

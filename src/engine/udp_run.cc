@@ -1,16 +1,17 @@
-// RunUdp: one host group over one link. A receive thread reads answers
-// from the capture ring and queues them; the calling thread sends, drains
-// the queue into each host's UdpHostPlan, and sends the rounds the plans
-// ask for. Open ports are reported the moment their answer arrives; the
+// RunUdp: one host group over one link. A receive thread (receive_loop.h)
+// reads answers from the capture ring and queues them; the calling thread
+// sends, drains the queue into each host's UdpHostPlan, and sends the
+// rounds the plans ask for. Open ports are reported the moment their answer arrives; the
 // rest when their host is decided.
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 #include <unordered_map>
 
+#include "engine/receive_loop.h"
 #include "engine/rtt.h"
 #include "engine/udp_engine.h"
 #include "engine/udp_match.h"
@@ -41,8 +42,7 @@ class UdpRun {
   bool Stopped() const { return p_.stop && p_.stop->load(std::memory_order_relaxed); }
   double Seconds(Clock::time_point t) const { return std::chrono::duration<double>(t - start_).count(); }
   uint32_t Tag(uint32_t host, uint32_t port, uint16_t lane) const;
-  void Receive();
-  void OnFrame(std::span<const uint8_t> frame);
+  std::optional<Answer> OnFrame(std::span<const uint8_t> frame);  // the receive thread
   void Send(uint32_t host, const UdpProbeRef& probe);
   void Flush();
   void Drain();
@@ -77,17 +77,16 @@ class UdpRun {
   Clock::time_point pace_start_;
   uint64_t paced_ = 0;
   // Receiving.
-  std::mutex mu_;
-  std::vector<Answer> queue_;  // guarded by mu_
-  std::atomic<bool> rx_done_{false};
   std::atomic<uint64_t> foreign_{0};
   ParseStats parse_;  // receive thread only until joined
+  ReceiveLoop<Answer> rx_;  // last: its thread calls OnFrame, so it stops first
 };
 
 UdpRun::UdpRun(RawLink& link, const UdpRunParams& p, const std::vector<RawHost>& hosts,
                const std::vector<uint16_t>& ports, ResultSink* sink, UdpStats* stats)
     : link_(link), p_(p), hosts_(hosts), ports_(ports), sink_(sink), stats_(stats),
-      v6_(!link.route.src.is_v4()), rtt_(p.timing) {
+      v6_(!link.route.src.is_v4()), rtt_(p.timing),
+      rx_(*link.rx, [this](std::span<const uint8_t> f) { return OnFrame(f); }) {
   // Our source port names the probed port: base + its index, so an answer
   // from a service that replies from another port (TFTP) is still placed.
   // A random base keeps concurrent scans apart.
@@ -127,24 +126,16 @@ uint32_t UdpRun::Tag(uint32_t host, uint32_t port, uint16_t lane) const {
   return v6_ ? c & 0xfffff : c & 0xffff;
 }
 
-void UdpRun::OnFrame(std::span<const uint8_t> frame) {
+std::optional<Answer> UdpRun::OnFrame(std::span<const uint8_t> frame) {
   auto r = ParseFrame(frame, &parse_);
-  if (!r) return;
+  if (!r) return std::nullopt;
   UdpMiss miss;
   auto m = MatchUdpReply(*r, match_, &miss);
   if (!m) {
     if (miss == UdpMiss::kForeign) foreign_.fetch_add(1, std::memory_order_relaxed);
-    return;
+    return std::nullopt;
   }
-  Answer a{m->host, m->port, m->lane, m->icmp, m->verdict, m->from_host, r->ttl, Clock::now()};
-  std::lock_guard<std::mutex> lock(mu_);
-  queue_.push_back(a);
-}
-
-void UdpRun::Receive() {
-  auto fn = [this](std::span<const uint8_t> f) { OnFrame(f); };
-  while (!rx_done_.load(std::memory_order_relaxed)) link_.rx->Poll(5, fn);
-  link_.rx->Poll(0, fn);
+  return Answer{m->host, m->port, m->lane, m->icmp, m->verdict, m->from_host, r->ttl, Clock::now()};
 }
 
 void UdpRun::Send(uint32_t host, const UdpProbeRef& probe) {
@@ -207,12 +198,7 @@ void UdpRun::Report(uint32_t host, uint32_t port) {
 }
 
 void UdpRun::Drain() {
-  std::vector<Answer> got;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    got.swap(queue_);
-  }
-  for (const Answer& a : got) {
+  for (const Answer& a : rx_.Drain()) {
     UdpHostPlan& plan = plans_[a.host];
     const bool was_decided = plan.VerdictOf(a.port).has_value();
     if (a.icmp) {
@@ -252,7 +238,7 @@ void UdpRun::FinishHost(uint32_t host, bool timed_out) {
 }
 
 std::vector<HostOutcome> UdpRun::Run() {
-  std::thread rx([this] { Receive(); });
+  rx_.Start();
   start_ = pace_start_ = Clock::now();
   // The first round: every port of every host, hosts interleaved so no
   // host sees a burst it could drop.
@@ -290,8 +276,7 @@ std::vector<HostOutcome> UdpRun::Run() {
     }
     Flush();
   }
-  rx_done_ = true;
-  rx.join();
+  rx_.Stop();
   Drain();
   // Interrupted: hosts keep only what was decided (a resumed scan asks again).
   for (uint32_t h = 0; h < hosts_.size(); ++h)

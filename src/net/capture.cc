@@ -128,7 +128,7 @@ CaptureRing::~CaptureRing() {
   if (fd_ >= 0) close(fd_);
 }
 
-int CaptureRing::Poll(int timeout_ms, const std::function<void(std::span<const uint8_t>)>& fn) {
+int CaptureRing::Poll(int timeout_ms, const FrameFn& fn) {
   uint8_t* block = map_ + next_block_ * block_size_;
   if (!(BlockStatus(block).load(std::memory_order_acquire) & TP_STATUS_USER)) {
     pollfd p{fd_, POLLIN, 0};
@@ -230,8 +230,8 @@ Result<size_t> PacketSender::Send(std::span<const std::span<const uint8_t>> fram
   return sent;
 }
 
-void CloseTogether(std::vector<std::unique_ptr<CaptureRing>> rings,
-                   std::vector<std::unique_ptr<PacketSender>> senders) {
+void CloseTogether(std::vector<std::unique_ptr<FrameSource>> sources,
+                   std::vector<std::unique_ptr<FrameSink>> sinks) {
   std::vector<std::thread> closers;
   auto close_beside = [&closers](auto socket) {
     if (!socket) return;
@@ -241,8 +241,8 @@ void CloseTogether(std::vector<std::unique_ptr<CaptureRing>> rings,
       // No thread to spare: the socket closed with the lambda that held it.
     }
   };
-  for (auto& r : rings) close_beside(std::move(r));
-  for (auto& s : senders) close_beside(std::move(s));
+  for (auto& r : sources) close_beside(std::move(r));
+  for (auto& s : sinks) close_beside(std::move(s));
   for (std::thread& t : closers) t.join();
 }
 

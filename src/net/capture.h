@@ -7,6 +7,8 @@
 // frames are not captured (PACKET_IGNORE_OUTGOING).
 //
 // PacketSender sends whole Ethernet frames, many per system call (sendmmsg).
+// They are the real FrameSource and FrameSink (frame_io.h), the seams the
+// engines hold so that tests can feed them frames instead.
 // Thread-safety: one thread per object; a CaptureRing and a PacketSender may
 // be used concurrently from different threads.
 #pragma once
@@ -20,22 +22,22 @@
 #include <vector>
 
 #include "core/status.h"
+#include "net/frame_io.h"
 
 namespace tj {
 
-class CaptureRing {
+class CaptureRing : public FrameSource {
  public:
   // REQUIRES: CAP_NET_RAW (or root) at the time of the call.
   static Result<std::unique_ptr<CaptureRing>> Open(int ifindex, std::string_view bpf_expr,
                                                    size_t ring_bytes = 32u << 20);
-  ~CaptureRing();
-  // Waits up to timeout_ms for frames and calls fn for each; returns how many.
-  int Poll(int timeout_ms, const std::function<void(std::span<const uint8_t>)>& fn);
+  ~CaptureRing() override;
+  int Poll(int timeout_ms, const FrameFn& fn) override;
   // Frames the kernel dropped because the ring was full (PACKET_STATISTICS).
-  uint64_t kernel_drops();
-  // When the kernel received the frame being handed to Poll's fn (wall
-  // clock): a round trip measured from it excludes the ring's block delay.
-  std::chrono::system_clock::time_point frame_time() const { return frame_time_; }
+  uint64_t kernel_drops() override;
+  // When the kernel received the frame (its timestamp in the ring), so the
+  // ring's block delay is not counted in a round trip.
+  std::chrono::system_clock::time_point frame_time() const override { return frame_time_; }
 
  private:
   CaptureRing() = default;
@@ -46,14 +48,14 @@ class CaptureRing {
   std::chrono::system_clock::time_point frame_time_;
 };
 
-class PacketSender {
+class PacketSender : public FrameSink {
  public:
   // REQUIRES: CAP_NET_RAW (or root) at the time of the call.
   static Result<std::unique_ptr<PacketSender>> Open(int ifindex);
-  ~PacketSender();
+  ~PacketSender() override;
   // Sends every frame; returns how many the kernel took (it may refuse some
   // when its queue is full: the caller retries those later). Never blocks.
-  Result<size_t> Send(std::span<const std::span<const uint8_t>> frames);
+  Result<size_t> Send(std::span<const std::span<const uint8_t>> frames) override;
 
  private:
   PacketSender() = default;
@@ -61,12 +63,12 @@ class PacketSender {
   int ifindex_ = 0;
 };
 
-// Closes these rings and senders side by side and returns when all are
+// Closes these sources and sinks side by side and returns when all are
 // closed. Closing a packet socket waits for an RCU grace period (af_packet's
 // packet_release calls synchronize_net: 15-25 ms each, measured), and a scan
 // holds three or more: one after the other they were half of a one-port
 // scan's run time.
-void CloseTogether(std::vector<std::unique_ptr<CaptureRing>> rings,
-                   std::vector<std::unique_ptr<PacketSender>> senders);
+void CloseTogether(std::vector<std::unique_ptr<FrameSource>> sources,
+                   std::vector<std::unique_ptr<FrameSink>> sinks);
 
 }  // namespace tj
