@@ -68,7 +68,7 @@ Timing FastTiming() {
 class RawRunTest : public ::testing::Test {
  protected:
   RawRunTest()
-      : probe_(FindTechnique("-sS")->make()), key_(std::array<uint8_t, 16>{1, 2, 3}), rate_(2000, 100, 5000) {
+      : probe_(MakeTcpProbe(Technique::kSyn)), key_(std::array<uint8_t, 16>{1, 2, 3}), rate_(2000, 100, 5000) {
     RouteInfo route;
     route.ifname = "fake0";
     route.src = kUs;
