@@ -195,6 +195,12 @@ TEST(RecordCodec, ARecordIsInfoHostsSummaryInThatOrder) {
   ScanRecord other;
   RecordDecoder no_info(&other);
   EXPECT_FALSE(no_info.Line(EncodeHostLine(RichHost())).ok());
+  // Another version of the encoding is refused, not guessed at.
+  std::string info = EncodeInfoLine(r);
+  info.replace(info.find("\"record_format\":1"), 17, "\"record_format\":2");
+  ScanRecord newer;
+  RecordDecoder d2(&newer);
+  EXPECT_NE(d2.Line(info).message().find("record format 2"), std::string::npos);
 }
 
 TEST(RecordCodec, HostileHostsAreRefused) {

@@ -14,6 +14,11 @@ using Json = nlohmann::json;
 // was, up to this size per field; a larger one is refused as damaged.
 constexpr size_t kMaxText = 1 << 16;
 
+// The encoding's version, in the info line: a reader refuses another one
+// rather than guess (a watch and its scan child are always the same binary,
+// but a resume file may outlive an upgrade).
+constexpr int kRecordFormat = 1;
+
 std::string Line(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n"; }
 
 // An integer field within [lo, hi]; a fraction, a string or an out-of-range
@@ -279,7 +284,8 @@ std::string EncodeInfoLine(const ScanRecord& r) {
   const ScanInfo& i = r.info;
   const auto start = std::chrono::duration_cast<std::chrono::microseconds>(i.start.time_since_epoch()).count();
   return Line({{"info",
-                {{"scanner", r.scanner},        {"version", i.version},         {"args", i.args},
+                {{"record_format", kRecordFormat},
+                 {"scanner", r.scanner},        {"version", i.version},         {"args", i.args},
                  {"start_us", start},           {"scan_type", i.scan_type},     {"tcp_ports", i.tcp_ports},
                  {"tcp_services", i.tcp_services}, {"udp_ports", i.udp_ports}, {"udp_services", i.udp_services},
                  {"show_reason", i.show_reason}, {"open_only", i.open_only},   {"verbose", i.verbose}}}});
@@ -312,6 +318,10 @@ Status RecordDecoder::Line(std::string_view line) {
     const Json& i = j["info"];
     if (!i.is_object()) return MakeError("the info line is not an object");
     ScanInfo& info = r_->info;
+    auto format = Int(i, "record_format", 0, INT32_MAX);
+    if (!format) return format.error();
+    if (*format != kRecordFormat)
+      return MakeError(fmt::format("record format {} is not this version's ({})", *format, kRecordFormat));
     TJ_TRY(Text(i, "scanner", &r_->scanner));
     TJ_TRY(Text(i, "version", &info.version));
     TJ_TRY(Text(i, "args", &info.args));

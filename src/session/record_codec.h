@@ -5,7 +5,8 @@
 // (session/child_scan.h) hands its record to the watch this way. The
 // reports (JSON, XML) are for people and other tools; they fold and round.
 //
-// Lines: {"info":{...}} (ScanInfo and who scanned), {"host":{...}} per
+// Lines: {"info":{"record_format":1,...}} (ScanInfo and who scanned; the
+// resume file's own header carries its format), {"host":{...}} per
 // host, {"summary":{...}}. Decoding checks every field (ports 1-65535,
 // known states and reasons, bounded text) and names the first it refuses.
 // Thread-safety: pure functions.
