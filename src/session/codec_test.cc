@@ -86,7 +86,7 @@ TEST(RequestCodec, HostileRequestsAreRefusedByField) {
                           R"({"ports":{"tcp":[[0,1]]}})", R"({"ports":{"tcp":[[5,70000]]}})",
                           R"({"ports":{"tcp":[[5]]}})", R"({"ports":{"sctp":[]}})", R"({"ping_syn":[0]})",
                           R"({"targets":[1]})", R"({"seed":-5})", R"({"max_rate":-1})", R"({"exec":"sh"})",
-                          R"({"host_timeout_us":"1s"})", R"({"store":"yes"})"}) {
+                          R"({"host_timeout_us":"1s"})", R"({"host_timeout_us":9223372036854775807})", R"({"store":"yes"})"}) {
     auto r = DecodeRequest(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().message.find('\n'), std::string::npos);
@@ -198,6 +198,12 @@ TEST(RecordCodec, ARecordIsInfoHostsSummaryInThatOrder) {
   // Another version of the encoding is refused, not guessed at.
   std::string info = EncodeInfoLine(r);
   info.replace(info.find("\"record_format\":1"), 17, "\"record_format\":2");
+  // A start the clock cannot hold (past 2262) is refused, not wrapped.
+  std::string far = EncodeInfoLine(r);
+  far.replace(far.find("1765000000000000"), 16, "9223372036854776");
+  ScanRecord future;
+  RecordDecoder d3(&future);
+  EXPECT_FALSE(d3.Line(far).ok());
   ScanRecord newer;
   RecordDecoder d2(&newer);
   EXPECT_NE(d2.Line(info).message().find("record format 2"), std::string::npos);

@@ -328,7 +328,8 @@ Status RecordDecoder::Line(std::string_view line) {
     TJ_TRY(Text(i, "scan_type", &info.scan_type));
     TJ_TRY(Text(i, "tcp_services", &info.tcp_services));
     TJ_TRY(Text(i, "udp_services", &info.udp_services));
-    auto start = Int(i, "start_us", 0, INT64_MAX);
+    // The clock counts nanoseconds in 64 bits: a start past 2262 cannot be held.
+    auto start = Int(i, "start_us", 0, INT64_MAX / 1000);
     auto tcp = Int(i, "tcp_ports", 0, 65535);
     auto udp = Int(i, "udp_ports", 0, 65535);
     auto verbose = Int(i, "verbose", 0, 100);

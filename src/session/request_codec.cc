@@ -81,8 +81,11 @@ class Reader {
   }
   void Time(const char* key, std::optional<Duration>* out) {
     if (const Json* v = Get(key)) {
-      if (!v->is_number_unsigned()) return Fail(key, "is not a duration");
-      *out = Duration(static_cast<int64_t>(std::min<uint64_t>(v->get<uint64_t>(), INT64_MAX)));
+      // At most ten years: the engines add durations to clocks that count
+      // nanoseconds in 64 bits.
+      constexpr uint64_t kMaxMicros = uint64_t{10} * 366 * 24 * 3600 * 1000 * 1000;
+      if (!v->is_number_unsigned() || v->get<uint64_t>() > kMaxMicros) return Fail(key, "is not a duration");
+      *out = Duration(static_cast<int64_t>(v->get<uint64_t>()));
     }
   }
   void PingPorts(const char* key, std::optional<std::vector<uint16_t>>* out) {
