@@ -62,7 +62,13 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/tojimari/tojimari")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # postinst: the group, and setcap (libcap2-bin); addgroup (adduser).
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, libcap2-bin")
+# libpq, libcurl, libxml2 and libpcap are loaded with dlopen when first used
+# (src/core/dynlib.h), so dpkg-shlibdeps, which reads the binary's NEEDED
+# entries, no longer sees them: their runtime packages (the sonames in
+# core/dynlib.h) are named here, with the lowest versions dpkg-shlibdeps
+# asked for when they were linked.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS
+    "adduser, libcap2-bin, libpq5 (>= 9.1~), libcurl4 (>= 7.16.2), libxml2 (>= 2.7.4), libpcap0.8 (>= 0.9.8)")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "nmap-common")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_SOURCE_DIR}/packaging/debian/postinst)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)

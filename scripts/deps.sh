@@ -22,6 +22,10 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
+# libpcap, libxml2, libcurl and libpq are opened when a run first needs
+# them, not linked (src/core/dynlib.h): their -dev packages bring the headers
+# and, as dependencies, the runtime libraries (libpcap0.8, libxml2, libcurl4,
+# libpq5) that a run loads.
 run_packages=(
   cmake ninja-build g++ pkg-config          # build
   libfmt-dev nlohmann-json3-dev             # formatting, JSON output

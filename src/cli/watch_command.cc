@@ -5,8 +5,6 @@
 // options and connects the parts: the scans (in a child process each,
 // session/child_scan.h), the audit, the history, the sinks and /metrics.
 //   --once: exit 0 nothing to alert, 1 alerted, 2 could not run.
-#include <curl/curl.h>
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -125,7 +123,6 @@ int RunWatch(const std::vector<std::string>& args, const CommandContext& ctx) {
     if (*d < std::chrono::seconds(1)) return Fail("watch", fmt::format("--every {}: at least 1s", o.every));
     every = *d;
   }
-  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return Fail("watch", "libcurl could not start");
   std::vector<std::unique_ptr<AlertSink>> sinks;
   SinkOptions so;
   so.version = std::string(kVersion);
@@ -154,7 +151,6 @@ int RunWatch(const std::vector<std::string>& args, const CommandContext& ctx) {
   if (!o.once) code = 0;
   server.reset();
   sinks.clear();
-  curl_global_cleanup();
   return code;
 }
 

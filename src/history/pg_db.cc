@@ -2,8 +2,8 @@
 // report to one place. Parameters travel as text, typed by the server from
 // their context; results come back as text.
 #include <fmt/format.h>
-#include <libpq-fe.h>
 
+#include "history/pq_api.h"
 #include "history/sql_db.h"
 
 namespace tj {
@@ -39,8 +39,8 @@ std::string Number(std::string_view sql) {
 
 class PgDb : public SqlDb {
  public:
-  PgDb(PGconn* conn, std::string name) : conn_(conn), name_(std::move(name)) {}
-  ~PgDb() override { PQfinish(conn_); }
+  PgDb(const PqApi& pq, PGconn* conn, std::string name) : pq_(pq), conn_(conn), name_(std::move(name)) {}
+  ~PgDb() override { pq_.PQfinish(conn_); }
   SqlDialect dialect() const override { return SqlDialect::kPostgres; }
   const std::string& name() const override { return name_; }
 
@@ -61,42 +61,43 @@ class PgDb : public SqlDb {
     }
     std::string numbered = Number(sql);
     auto run = [&] {
-      return PQexecParams(conn_, numbered.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
-                          nullptr, nullptr, 0);
+      return pq_.PQexecParams(conn_, numbered.c_str(), static_cast<int>(values.size()), nullptr,
+                              values.data(), nullptr, nullptr, 0);
     };
     PGresult* res = run();
     if (Lost()) {  // the connection died while idle (a long scan): once more on a new one
-      PQclear(res);
+      pq_.PQclear(res);
       res = run();
     }
-    ExecStatusType st = PQresultStatus(res);
+    ExecStatusType st = pq_.PQresultStatus(res);
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-      Error e = Fail(PQresultErrorMessage(res));
-      PQclear(res);
+      Error e = Fail(pq_.PQresultErrorMessage(res));
+      pq_.PQclear(res);
       return e;
     }
-    std::vector<SqlRow> rows(PQntuples(res));
+    std::vector<SqlRow> rows(pq_.PQntuples(res));
     for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
-      rows[r].resize(PQnfields(res));
-      for (int c = 0; c < PQnfields(res); ++c)
-        if (!PQgetisnull(res, r, c)) rows[r][c] = std::string(PQgetvalue(res, r, c), PQgetlength(res, r, c));
+      rows[r].resize(pq_.PQnfields(res));
+      for (int c = 0; c < pq_.PQnfields(res); ++c)
+        if (!pq_.PQgetisnull(res, r, c))
+          rows[r][c] = std::string(pq_.PQgetvalue(res, r, c), pq_.PQgetlength(res, r, c));
     }
-    PQclear(res);
+    pq_.PQclear(res);
     return rows;
   }
 
   Status Exec(std::string_view script) override {
     if (Status s = Reconnect(); !s.ok()) return s;
     std::string s(script);
-    PGresult* res = PQexec(conn_, s.c_str());
+    PGresult* res = pq_.PQexec(conn_, s.c_str());
     if (Lost()) {
-      PQclear(res);
-      res = PQexec(conn_, s.c_str());
+      pq_.PQclear(res);
+      res = pq_.PQexec(conn_, s.c_str());
     }
     Status out;
-    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
-      out = Fail(PQresultErrorMessage(res));
-    PQclear(res);
+    if (pq_.PQresultStatus(res) != PGRES_COMMAND_OK && pq_.PQresultStatus(res) != PGRES_TUPLES_OK)
+      out = Fail(pq_.PQresultErrorMessage(res));
+    pq_.PQclear(res);
     return out;
   }
   Status Begin() override {
@@ -112,7 +113,7 @@ class PgDb : public SqlDb {
   }
   void Rollback() override {
     in_tx_ = false;
-    if (PQtransactionStatus(conn_) != PQTRANS_IDLE) PQclear(PQexec(conn_, "ROLLBACK"));
+    if (pq_.PQtransactionStatus(conn_) != PQTRANS_IDLE) pq_.PQclear(pq_.PQexec(conn_, "ROLLBACK"));
   }
 
   Error Fail(const char* msg) const {
@@ -124,18 +125,19 @@ class PgDb : public SqlDb {
   // restart, may be gone when next used: reconnect, between transactions
   // only (inside one, the work so far is gone and the transaction must fail).
   bool Lost() {
-    if (in_tx_ || PQstatus(conn_) != CONNECTION_BAD) return false;
-    PQreset(conn_);
-    return PQstatus(conn_) == CONNECTION_OK;
+    if (in_tx_ || pq_.PQstatus(conn_) != CONNECTION_BAD) return false;
+    pq_.PQreset(conn_);
+    return pq_.PQstatus(conn_) == CONNECTION_OK;
   }
   Status Reconnect() {
     if (in_tx_) return Status::Ok();  // a dead connection fails the statement
-    if (PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
-    PQreset(conn_);
-    if (PQstatus(conn_) != CONNECTION_OK) return Fail(PQerrorMessage(conn_));
+    if (pq_.PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
+    pq_.PQreset(conn_);
+    if (pq_.PQstatus(conn_) != CONNECTION_OK) return Fail(pq_.PQerrorMessage(conn_));
     return Status::Ok();
   }
 
+  const PqApi& pq_;  // Pq(), loaded for good
   PGconn* conn_;
   std::string name_;
   bool in_tx_ = false;  // between our BEGIN and COMMIT/ROLLBACK
@@ -158,10 +160,12 @@ Result<std::unique_ptr<SqlDb>> OpenPostgres(const std::string& url) {
   // (later keywords win, and the URL comes last).
   const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
   const char* vals[] = {"10", "tojimari", url.c_str(), nullptr};
-  PGconn* conn = PQconnectdbParams(keys, vals, 1);
-  auto db = std::make_unique<PgDb>(conn, Redact(url));
+  const Result<PqApi>& pq = Pq();
+  if (!pq) return pq.error();
+  PGconn* conn = pq->PQconnectdbParams(keys, vals, 1);
+  auto db = std::make_unique<PgDb>(*pq, conn, Redact(url));
   if (conn == nullptr) return MakeError("history database: out of memory");
-  if (PQstatus(conn) != CONNECTION_OK) return db->Fail(PQerrorMessage(conn));
+  if (pq->PQstatus(conn) != CONNECTION_OK) return db->Fail(pq->PQerrorMessage(conn));
   // Quiet NOTICEs ("relation already exists, skipping") on stderr.
   if (Status s = db->Exec("SET client_min_messages = warning"); !s.ok()) return Error{s.message()};
   return std::unique_ptr<SqlDb>(std::move(db));

@@ -3,7 +3,6 @@
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
-#include <pcap/pcap.h>
 #include <poll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -17,6 +16,8 @@
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include "net/pcap_api.h"
 
 namespace tj {
 namespace {
@@ -37,13 +38,15 @@ Error Errno(const std::string& what) { return MakeError(what + ": " + std::strer
 
 // Compiles a tcpdump expression for Ethernet frames into classic BPF.
 Result<std::vector<sock_filter>> CompileFilter(std::string_view expr) {
-  pcap_t* p = pcap_open_dead(DLT_EN10MB, 65535);
+  const Result<PcapApi>& pcap = Pcap();
+  if (!pcap) return pcap.error();
+  pcap_t* p = pcap->pcap_open_dead(DLT_EN10MB, 65535);
   if (!p) return MakeError("libpcap could not set up a filter compiler");
   bpf_program prog{};
   std::string text(expr);
-  if (pcap_compile(p, &prog, text.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
-    std::string why = pcap_geterr(p);
-    pcap_close(p);
+  if (pcap->pcap_compile(p, &prog, text.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
+    std::string why = pcap->pcap_geterr(p);
+    pcap->pcap_close(p);
     return MakeError("bad capture filter '" + text + "': " + why);
   }
   // libpcap's bpf_insn has the kernel's sock_filter layout; copy field by field anyway.
@@ -52,8 +55,8 @@ Result<std::vector<sock_filter>> CompileFilter(std::string_view expr) {
     const bpf_insn& in = prog.bf_insns[i];
     out[i] = sock_filter{in.code, in.jt, in.jf, in.k};
   }
-  pcap_freecode(&prog);
-  pcap_close(p);
+  pcap->pcap_freecode(&prog);
+  pcap->pcap_close(p);
   return out;
 }
 

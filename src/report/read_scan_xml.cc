@@ -10,10 +10,6 @@
 // substitution, libxml2's default depth and size limits (no XML_PARSE_HUGE),
 // and any entity declaration or reference is refused outright: a scan report
 // never has one.
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xmlreader.h>
-
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -26,12 +22,14 @@
 
 #include "core/duration.h"
 #include "report/read_scan_parts.h"
+#include "report/xml_api.h"
 
 namespace tj::read_scan {
 namespace {
 
 struct ReaderFree {
-  void operator()(xmlTextReader* r) const { xmlFreeTextReader(r); }
+  const XmlApi* xml;
+  void operator()(xmlTextReader* r) const { xml->xmlFreeTextReader(r); }
 };
 
 bool Is(const xmlNode* n, const char* name) {
@@ -50,18 +48,18 @@ const xmlNode* FirstChild(const xmlNode* n, const char* name) {
   return nullptr;
 }
 
-std::optional<std::string> Attr(const xmlNode* n, const char* name) {
-  xmlChar* v = xmlGetNoNsProp(n, reinterpret_cast<const xmlChar*>(name));
+std::optional<std::string> Attr(const XmlApi& xml, const xmlNode* n, const char* name) {
+  xmlChar* v = xml.xmlGetNoNsProp(n, reinterpret_cast<const xmlChar*>(name));
   if (!v) return std::nullopt;
   std::string s(reinterpret_cast<const char*>(v));
-  xmlFree(v);
+  xml.Free(v);
   return s;
 }
 
 // Walks the tree; the first problem is kept with the line of its element.
 class Walker {
  public:
-  explicit Walker(ScanRecord* r) : r_(r) {}
+  Walker(const XmlApi& xml, ScanRecord* r) : xml_(xml), r_(r) {}
   std::string err;
 
   // The root's attributes, then each child of the root as it comes.
@@ -71,7 +69,11 @@ class Walker {
 
  private:
   void Fail(const xmlNode* n, const std::string& what) {
-    if (err.empty()) err = fmt::format("{}: <{}>: {}", xmlGetLineNo(n), reinterpret_cast<const char*>(n->name), what);
+    if (err.empty())
+      err = fmt::format("{}: <{}>: {}", xml_.xmlGetLineNo(n), reinterpret_cast<const char*>(n->name), what);
+  }
+  std::optional<std::string> Attr(const xmlNode* n, const char* name) {
+    return read_scan::Attr(xml_, n, name);
   }
   std::string Str(const xmlNode* n, const char* name) { return Attr(n, name).value_or(""); }
   // An integer attribute in [lo, hi]; absent leaves *out alone unless required.
@@ -103,14 +105,15 @@ class Walker {
   void Service(const xmlNode* n, ServiceInfo* s);
   void RunStats(const xmlNode* n);
 
+  const XmlApi& xml_;
   ScanRecord* r_;
 };
 
 void Walker::Root(xmlTextReader* reader) {
   auto attr = [&](const char* name) {
-    xmlChar* v = xmlTextReaderGetAttribute(reader, reinterpret_cast<const xmlChar*>(name));
+    xmlChar* v = xml_.xmlTextReaderGetAttribute(reader, reinterpret_cast<const xmlChar*>(name));
     std::string s = v ? reinterpret_cast<const char*>(v) : "";
-    xmlFree(v);
+    xml_.Free(v);
     return s;
   };
   r_->scanner = attr("scanner");
@@ -120,8 +123,8 @@ void Walker::Root(xmlTextReader* reader) {
   long long t = 0;
   auto [end, ec] = std::from_chars(start.data(), start.data() + start.size(), t);
   if (!start.empty() && (ec != std::errc() || end != start.data() + start.size() || t < 0 || t > kLatestEpochSecond)) {
-    err = fmt::format("{}: <nmaprun>: start={}: expected an integer 0-{}", xmlTextReaderGetParserLineNumber(reader),
-                      Quote(start), kLatestEpochSecond);
+    err = fmt::format("{}: <nmaprun>: start={}: expected an integer 0-{}",
+                      xml_.xmlTextReaderGetParserLineNumber(reader), Quote(start), kLatestEpochSecond);
     return;
   }
   r_->info.start = std::chrono::system_clock::from_time_t(static_cast<std::time_t>(t));
@@ -237,16 +240,6 @@ void Walker::RunStats(const xmlNode* n) {
   }
 }
 
-// libxml2 keeps process-wide tables; initialising them once, before any
-// parse, is what makes concurrent parses safe.
-void InitOnce() {
-  static const bool done = [] {
-    xmlInitParser();
-    return true;
-  }();
-  (void)done;
-}
-
 // libxml2's message is several lines ending in a newline; the first line is enough.
 std::string FirstLine(const char* msg) {
   std::string s = msg ? msg : "malformed XML";
@@ -269,28 +262,35 @@ struct FirstError {
   }
 };
 
-Result<ScanRecord> Read(xmlTextReader* reader, std::string_view name) {
+// libxml2 (xml_api.h), loaded and initialised; missing, an error naming the file.
+Result<const XmlApi*> LoadXml(std::string_view name) {
+  const Result<XmlApi>& xml = Xml();
+  if (!xml) return MakeError(fmt::format("{}: {}", name, xml.error().message));
+  return &*xml;
+}
+
+Result<ScanRecord> Read(const XmlApi& xml, xmlTextReader* reader, std::string_view name) {
   if (!reader) return MakeError(fmt::format("{}: out of memory for the XML parser", name));
-  std::unique_ptr<xmlTextReader, ReaderFree> owned(reader);
+  std::unique_ptr<xmlTextReader, ReaderFree> owned(reader, ReaderFree{&xml});
   FirstError xml_err;
-  xmlTextReaderSetStructuredErrorHandler(
+  xml.xmlTextReaderSetStructuredErrorHandler(
       reader, [](void* arg, xmlErrorPtr e) { FirstError::Keep(arg, e); }, &xml_err);
   auto fail = [&](const std::string& what) { return MakeError(fmt::format("{}:{}", name, what)); };
   const std::string entities = Entities(name);
   ScanRecord record;
-  Walker w(&record);
+  Walker w(xml, &record);
   bool root_seen = false;
-  int ret = xmlTextReaderRead(reader);
+  int ret = xml.xmlTextReaderRead(reader);
   while (ret == 1) {
-    const int type = xmlTextReaderNodeType(reader);
-    const int depth = xmlTextReaderDepth(reader);
+    const int type = xml.xmlTextReaderNodeType(reader);
+    const int depth = xml.xmlTextReaderDepth(reader);
     // Declarations were refused from the text already (ReadXml, ReadXmlFd);
     // a reference to an entity that was somehow declared is refused here.
     // (Not xmlTextReaderCurrentDoc: it would take the document away from
     // the reader, which then no longer frees it.)
     if (type == XML_READER_TYPE_ENTITY_REFERENCE || type == XML_READER_TYPE_ENTITY) return MakeError(entities);
     if (type == XML_READER_TYPE_ELEMENT && depth == 0) {
-      const char* el = reinterpret_cast<const char*>(xmlTextReaderConstLocalName(reader));
+      const char* el = reinterpret_cast<const char*>(xml.xmlTextReaderConstLocalName(reader));
       if (!el || std::strcmp(el, "nmaprun") != 0)
         return MakeError(fmt::format(
             "{}: an XML document of another kind, not an nmap-format scan report (root <{}>)", name, el ? el : ""));
@@ -300,17 +300,17 @@ Result<ScanRecord> Read(xmlTextReader* reader, std::string_view name) {
     } else if (type == XML_READER_TYPE_ELEMENT && depth == 1) {
       // One child of the root at a time: expanded, walked, then skipped
       // past (Next), which lets the reader free it.
-      const xmlNode* n = xmlTextReaderExpand(reader);
+      const xmlNode* n = xml.xmlTextReaderExpand(reader);
       if (!n) {
         ret = -1;
         break;
       }
       w.Child(n);
       if (!w.ok()) return fail(w.err);
-      ret = xmlTextReaderNext(reader);
+      ret = xml.xmlTextReaderNext(reader);
       continue;
     }
-    ret = xmlTextReaderRead(reader);
+    ret = xml.xmlTextReaderRead(reader);
   }
   if (ret < 0 || !xml_err.text.empty())
     return xml_err.text.empty() ? MakeError(fmt::format("{}: malformed XML", name)) : fail(xml_err.text);
@@ -329,9 +329,12 @@ Result<ScanRecord> ReadXml(std::string_view text, std::string_view name) {
   // document claims, so this check sees every declaration, before libxml2
   // expands any (it does in attribute values, whatever the options).
   if (text.find("<!ENTITY") != std::string_view::npos) return MakeError(Entities(name));
-  InitOnce();
+  auto xml = LoadXml(name);
+  if (!xml) return xml.error();
+  const XmlApi& api = **xml;
   const std::string url(name);
-  return Read(xmlReaderForMemory(text.data(), static_cast<int>(text.size()), url.c_str(), "UTF-8", kOptions), name);
+  const int size = static_cast<int>(text.size());
+  return Read(api, api.xmlReaderForMemory(text.data(), size, url.c_str(), "UTF-8", kOptions), name);
 }
 
 Result<ScanRecord> ReadXmlFd(int fd, std::string_view name) {
@@ -344,9 +347,11 @@ Result<ScanRecord> ReadXmlFd(int fd, std::string_view name) {
   if (prolog.substr(0, root).find("<!ENTITY") != std::string::npos) return MakeError(Entities(name));
   if (root == std::string::npos && prolog.find("<!DOCTYPE") != std::string::npos)
     return MakeError(fmt::format("{}: a DOCTYPE longer than {} bytes, which no scan report has: refused", name, kMaxProlog));
-  InitOnce();
+  auto xml = LoadXml(name);
+  if (!xml) return xml.error();
+  const XmlApi& api = **xml;
   const std::string url(name);
-  return Read(xmlReaderForFd(fd, url.c_str(), "UTF-8", kOptions), name);
+  return Read(api, api.xmlReaderForFd(fd, url.c_str(), "UTF-8", kOptions), name);
 }
 
 }  // namespace tj::read_scan

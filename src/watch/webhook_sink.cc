@@ -1,11 +1,12 @@
 // The webhook sink: the alert JSON POSTed with libcurl (Debian's
-// libcurl4-openssl-dev), with a connect timeout and a whole-request timeout,
+// libcurl4-openssl-dev; loaded when a webhook is made, watch/curl_api.h),
+// with a connect timeout and a whole-request timeout,
 // http and https only, no redirects. Slack's incoming webhooks read the
 // "text" field; other receivers get the structured fields beside it.
-#include <curl/curl.h>
 #include <fmt/format.h>
 
 #include "watch/alert_sink.h"
+#include "watch/curl_api.h"
 
 namespace tj {
 namespace {
@@ -14,35 +15,37 @@ size_t Discard(char*, size_t size, size_t n, void*) { return size * n; }
 
 class WebhookSink : public AlertSink {
  public:
-  WebhookSink(std::string url, SinkOptions opts) : url_(std::move(url)), opts_(std::move(opts)) {}
+  WebhookSink(const CurlApi& api, std::string url, SinkOptions opts)
+      : api_(api), url_(std::move(url)), opts_(std::move(opts)) {}
 
   std::string name() const override { return "webhook"; }
 
   Status Send(const Alert& alert) override {
     std::string body = AlertJson(alert, opts_.version);
-    std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
+    std::unique_ptr<CURL, void (*)(CURL*)> curl(api_.curl_easy_init(), api_.curl_easy_cleanup);
     if (!curl) return MakeError("webhook: could not start libcurl");
-    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-    std::unique_ptr<curl_slist, void (*)(curl_slist*)> keep(headers, curl_slist_free_all);
+    curl_slist* headers = api_.curl_slist_append(nullptr, "Content-Type: application/json");
+    std::unique_ptr<curl_slist, void (*)(curl_slist*)> keep(headers, api_.curl_slist_free_all);
     char err[CURL_ERROR_SIZE] = "";
     CURL* c = curl.get();
-    curl_easy_setopt(c, CURLOPT_URL, url_.c_str());
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<int64_t>(opts_.timeout.count(), 5000)));
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(opts_.timeout.count()));
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-    curl_easy_setopt(c, CURLOPT_USERAGENT, ("tojimari/" + opts_.version).c_str());
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Discard);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
-    CURLcode rc = curl_easy_perform(c);
+    api_.curl_easy_setopt(c, CURLOPT_URL, url_.c_str());
+    api_.curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    api_.curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    api_.curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM
+    api_.curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                          static_cast<long>(std::min<int64_t>(opts_.timeout.count(), 5000)));
+    api_.curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(opts_.timeout.count()));
+    api_.curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    api_.curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
+    api_.curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+    api_.curl_easy_setopt(c, CURLOPT_USERAGENT, ("tojimari/" + opts_.version).c_str());
+    api_.curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Discard);
+    api_.curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
+    CURLcode rc = api_.curl_easy_perform(c);
     if (rc != CURLE_OK)
-      return MakeError(fmt::format("webhook {}: {}", Redacted(), err[0] ? err : curl_easy_strerror(rc)));
+      return MakeError(fmt::format("webhook {}: {}", Redacted(), err[0] ? err : api_.curl_easy_strerror(rc)));
     long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    api_.curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     if (status < 200 || status >= 300) return MakeError(fmt::format("webhook {}: HTTP status {}", Redacted(), status));
     return Status::Ok();
   }
@@ -56,6 +59,7 @@ class WebhookSink : public AlertSink {
     return url_.substr(0, end) + (end == std::string::npos ? "" : "/...");
   }
 
+  const CurlApi& api_;  // Curl(), loaded for good
   std::string url_;
   SinkOptions opts_;
 };
@@ -65,7 +69,9 @@ class WebhookSink : public AlertSink {
 Result<std::unique_ptr<AlertSink>> MakeWebhookSink(const std::string& url, const SinkOptions& opts) {
   if (!url.starts_with("http://") && !url.starts_with("https://"))
     return MakeError(fmt::format("--webhook \"{}\": expected an http:// or https:// URL", url));
-  return std::unique_ptr<AlertSink>(new WebhookSink(url, opts));
+  const Result<CurlApi>& api = Curl();
+  if (!api) return api.error();
+  return std::unique_ptr<AlertSink>(new WebhookSink(*api, url, opts));
 }
 
 }  // namespace tj

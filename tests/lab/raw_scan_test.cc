@@ -367,8 +367,8 @@ TEST(RawScanBreadthTest, SlashSixteenTimesTwoPortsAllOpen) {
     return;
   }
   // The budget is for what the scan itself holds: the process's footprint
-  // before it scans (shared libraries: libxml2 with ICU, libpq, libcurl
-  // ... about 13 MiB) is measured on the same binary and taken off.
+  // before it scans (shared libraries; `version` also loads libpq and
+  // libpcap, core/dynlib.h) is measured on the same binary and taken off.
   const std::string base_rss = base + ".base";
   cleanup.files.push_back(base_rss);
   RunResult b = tjlab::Run({"/usr/bin/time", "-f", "%M", "-o", base_rss, ScannerBin(), "version"}, kScanTimeout);

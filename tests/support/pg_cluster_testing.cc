@@ -5,7 +5,6 @@
 #include <glob.h>
 #include <grp.h>
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -13,6 +12,8 @@
 
 #include <filesystem>
 #include <vector>
+
+#include "history/pq_api.h"
 
 namespace tj {
 namespace {
@@ -122,12 +123,17 @@ PgCluster::PgCluster() {
 std::string PgCluster::NewDatabase() {
   std::string name = fmt::format("t{}_{}", getpid(), ++databases_);
   std::string conninfo = fmt::format("host={} dbname=postgres user={}", dir_, kUser);
-  PGconn* c = PQconnectdb(conninfo.c_str());
-  PGresult* r = PQexec(c, fmt::format("CREATE DATABASE {}", name).c_str());
-  bool created = PQresultStatus(r) == PGRES_COMMAND_OK;
-  std::string err = PQerrorMessage(c);
-  PQclear(r);
-  PQfinish(c);
+  const Result<PqApi>& pq = Pq();
+  if (!pq) {
+    ADD_FAILURE() << pq.error().message;
+    return {};
+  }
+  PGconn* c = pq->PQconnectdb(conninfo.c_str());
+  PGresult* r = pq->PQexec(c, fmt::format("CREATE DATABASE {}", name).c_str());
+  bool created = pq->PQresultStatus(r) == PGRES_COMMAND_OK;
+  std::string err = pq->PQerrorMessage(c);
+  pq->PQclear(r);
+  pq->PQfinish(c);
   if (!created) ADD_FAILURE() << "CREATE DATABASE: " << err;
   return fmt::format("postgresql:///{}?host={}&user={}", name, dir_, kUser);
 }
