@@ -10,20 +10,6 @@
 namespace tj {
 namespace {
 
-// "lo-hi,..." for one protocol's ports.
-std::string Ranges(const PortSet& ports) {
-  std::string out;
-  std::vector<uint16_t> v = ports.ToVector();
-  for (size_t i = 0; i < v.size();) {
-    size_t j = i;
-    while (j + 1 < v.size() && v[j + 1] == v[j] + 1) ++j;
-    out += out.empty() ? "" : ",";
-    out += i == j ? fmt::format("{}", v[i]) : fmt::format("{}-{}", v[i], v[j]);
-    i = j + 1;
-  }
-  return out;
-}
-
 void AddRule(const PortRule& r, ScanPlan* plan) { (r.proto == Proto::kUdp ? plan->udp : plan->tcp).AddRange(r.lo, r.hi); }
 
 // A group's scan spec. Items before any T:/U: are TCP here (the scan would
