@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -95,7 +96,11 @@ Result<ScanRecord> ScanInChild(const ScanRequest& req, const std::atomic<bool>* 
   char* argv[] = {w0.data(), w1.data(), nullptr};
   const std::string request = EncodeRequest(req);
   int in[2], out[2];
-  if (pipe2(in, O_CLOEXEC) != 0) return MakeError(fmt::format("scan: pipe: {}", strerror(errno)));
+  // The request goes over a socket pair rather than a pipe: send() with
+  // MSG_NOSIGNAL reports a child that died before reading as EPIPE instead
+  // of raising SIGPIPE in a caller that may not ignore it.
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) != 0)
+    return MakeError(fmt::format("scan: socketpair: {}", strerror(errno)));
   if (pipe2(out, O_CLOEXEC) != 0) {
     close(in[0]);
     close(in[1]);
@@ -117,10 +122,15 @@ Result<ScanRecord> ScanInChild(const ScanRequest& req, const std::atomic<bool>* 
   }
   close(in[0]);
   close(out[1]);
-  // The child reads the whole request before it writes a byte, so writing
-  // it all first cannot deadlock; a child that died early gives EPIPE
-  // (SIGPIPE is ignored), and its exit status says why.
-  WriteAll(in[1], request);
+  // The child reads the whole request before it writes a byte, so sending
+  // it all first cannot deadlock; a child that died early gives EPIPE, and
+  // its exit status says why.
+  for (std::string_view rest = request; !rest.empty();) {
+    ssize_t n = send(in[1], rest.data(), rest.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    rest.remove_prefix(static_cast<size_t>(n));
+  }
   close(in[1]);
   ScanRecord record;
   RecordDecoder decoder(&record);

@@ -80,5 +80,18 @@ TEST(ScanInChild, AMissingBinaryIsAnError) {
   EXPECT_NE(r.error().message.find("cannot run \"/nonexistent/tojimari\""), std::string::npos) << r.error().message;
 }
 
+// A child that exits without reading its request (here /bin/true) must not
+// take its caller down with SIGPIPE (this test binary does not ignore it):
+// the request is larger than the socket's buffer, so the send meets the
+// closed end.
+TEST(ScanInChild, AChildThatReadsNothingIsAnErrorNotASignal) {
+  std::atomic<bool> stop{false};
+  ScanRequest req;
+  req.targets.assign(100000, "198.18.0.1");
+  auto r = ScanInChild(req, &stop, "/bin/true");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("ends before its summary"), std::string::npos) << r.error().message;
+}
+
 }  // namespace
 }  // namespace tj
