@@ -215,7 +215,8 @@ TEST(RecordCodec, HostileHostsAreRefused) {
         R"({"host":{"ip":"198.18.0.2","ports":[],"mac":"zz:00:00:00:00:00"}})",
         R"({"host":{"ip":"198.18.0.2","ports":[],"status":"sleeping"}})",
         R"({"host":{"ip":"198.18.0.2","ports":[],"notes":[{"id":"rm -rf","text":"x"}]}})",
-        R"({"host":{"ip":"198.18.0.2","ports":[{"port":22,"proto":"tcp","state":"open","reason":"syn-ack","ttl":1,"rtt_us":1,"tries":1,"service":{"conf":99}}]}})"})
+        R"({"host":{"ip":"198.18.0.2","ports":[[22,"tcp","open","syn-ack",1,1,1,null,{"conf":99}]]}})",
+        R"({"host":{"ip":"198.18.0.2","ports":[{"port":22}]}})"})
     EXPECT_FALSE(DecodeHostLine(bad)) << bad;
 }
 

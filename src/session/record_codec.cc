@@ -123,58 +123,64 @@ Result<ServiceInfo> ServiceFromJson(const Json& j) {
   return s;
 }
 
+// A port is a positional array, not an object: a host of 65,535 ports is
+// read back as one JSON document, and an array of scalars costs a fraction
+// of an object's keyed nodes. [port, proto, state, reason, ttl, rtt_us,
+// tries, reason_ip or null, service or null].
+constexpr size_t kPortFields = 9;
+
 Json PortToJson(const PortResult& p) {
-  Json j = {{"port", p.port},
-            {"proto", ProtoName(p.proto)},
-            {"state", StateName(p.state)},
-            {"reason", ReasonName(p.reason)},
-            {"ttl", p.reason_ttl},
-            {"rtt_us", p.rtt.count()},
-            {"tries", p.tries}};
-  if (p.reason_ip_set) j["reason_ip"] = p.reason_ip.ToString();
-  if (p.service.has_value()) j["service"] = ServiceToJson(p.service.get());
-  return j;
+  return Json::array({p.port, ProtoName(p.proto), StateName(p.state), ReasonName(p.reason), p.reason_ttl,
+                      p.rtt.count(), p.tries, p.reason_ip_set ? Json(p.reason_ip.ToString()) : Json(nullptr),
+                      p.service.has_value() ? ServiceToJson(p.service.get()) : Json(nullptr)});
+}
+
+// An integer array element within [lo, hi].
+Result<int64_t> Elem(const Json& j, size_t i, int64_t lo, int64_t hi, std::string_view what) {
+  const Json& v = j[i];
+  if (!v.is_number_integer()) return MakeError(fmt::format("a port's {} is not an integer", what));
+  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(hi))
+    return MakeError(fmt::format("a port's {} is out of range {}-{}", what, lo, hi));
+  const int64_t n = v.get<int64_t>();
+  if (n < lo || n > hi) return MakeError(fmt::format("a port's {} is out of range {}-{}", what, lo, hi));
+  return n;
 }
 
 Result<PortResult> PortFromJson(const Json& j, const Address& addr) {
-  if (!j.is_object()) return MakeError("a port is not an object");
+  if (!j.is_array() || j.size() != kPortFields) return MakeError("a port entry is not a 9-element array");
   PortResult p;
   p.addr = addr;
-  auto port = Int(j, "port", 1, 65535);
+  auto port = Elem(j, 0, 1, 65535, "number");
   if (!port) return port.error();
   p.port = static_cast<uint16_t>(*port);
-  std::string proto, state, reason;
-  TJ_TRY(Text(j, "proto", &proto));
-  TJ_TRY(Text(j, "state", &state));
-  TJ_TRY(Text(j, "reason", &reason));
-  auto pr = ProtoFromName(proto);
-  auto st = StateFromName(state);
-  auto re = ReasonFromName(reason);
+  if (!j[1].is_string() || !j[2].is_string() || !j[3].is_string())
+    return MakeError(fmt::format("port {}: its protocol, state or reason is not a name", p.port));
+  auto pr = ProtoFromName(j[1].get<std::string>());
+  auto st = StateFromName(j[2].get<std::string>());
+  auto re = ReasonFromName(j[3].get<std::string>());
   if (!pr || !st || !re) return MakeError(fmt::format("port {} has an unknown protocol, state or reason", p.port));
   p.proto = *pr;
   p.state = *st;
   p.reason = *re;
-  auto ttl = Int(j, "ttl", 0, 255);
-  auto rtt = Int(j, "rtt_us", 0, int64_t{3600} * 1000 * 1000);
-  auto tries = Int(j, "tries", 0, 255);
+  auto ttl = Elem(j, 4, 0, 255, "TTL");
+  auto rtt = Elem(j, 5, 0, int64_t{3600} * 1000 * 1000, "round-trip time");
+  auto tries = Elem(j, 6, 0, 255, "tries");
   if (!ttl) return ttl.error();
   if (!rtt) return rtt.error();
   if (!tries) return tries.error();
   p.reason_ttl = static_cast<uint8_t>(*ttl);
   p.rtt = std::chrono::microseconds(*rtt);
   p.tries = static_cast<uint8_t>(*tries);
-  if (j.contains("reason_ip")) {
-    std::string ip;
-    TJ_TRY(Text(j, "reason_ip", &ip));
-    auto a = Address::Parse(ip);
-    if (!a) return MakeError(fmt::format("port {} has an invalid \"reason_ip\"", p.port));
+  if (!j[7].is_null()) {
+    auto a = j[7].is_string() ? Address::Parse(j[7].get<std::string>()) : std::nullopt;
+    if (!a) return MakeError(fmt::format("port {} has an invalid reason address", p.port));
     p.reason_ip = *a;
     p.reason_ip_set = true;
   }
-  if (j.contains("service")) {
-    auto s = ServiceFromJson(j["service"]);
-    if (!s) return s.error();
-    p.service = std::move(*s);
+  if (!j[8].is_null()) {
+    auto sv = ServiceFromJson(j[8]);
+    if (!sv) return sv.error();
+    p.service = std::move(*sv);
   }
   return p;
 }
@@ -188,14 +194,14 @@ std::string_view StatusName(HostStatus s) {
   return "up";
 }
 
-Json HostToJson(const HostResult& h) {
-  Json ports = Json::array();
-  for (const PortResult& p : h.ports) ports.push_back(PortToJson(p));
+// Everything of a host but its ports (EncodeHostLine writes those one at a
+// time, so a 65,535-port host never becomes one document in memory).
+Json HostHeadToJson(const HostResult& h) {
   Json notes = Json::array();
   for (const HostNote& n : h.notes) notes.push_back({{"id", n.id}, {"text", n.text}});
   Json j = {{"ip", h.addr.ToString()},     {"name", h.name},         {"ptr", h.name_from_ptr},
             {"status", StatusName(h.status)}, {"reason", ReasonName(h.reason)}, {"ttl", h.reason_ttl},
-            {"latency_us", h.latency.count()}, {"ports", std::move(ports)}, {"notes", std::move(notes)}};
+            {"latency_us", h.latency.count()}, {"notes", std::move(notes)}};
   if (!h.mac.is_zero()) j["mac"] = h.mac.ToString();
   return j;
 }
@@ -291,7 +297,16 @@ std::string EncodeInfoLine(const ScanRecord& r) {
                  {"show_reason", i.show_reason}, {"open_only", i.open_only},   {"verbose", i.verbose}}}});
 }
 
-std::string EncodeHostLine(const HostResult& h) { return Line({{"host", HostToJson(h)}}); }
+std::string EncodeHostLine(const HostResult& h) {
+  std::string head = HostHeadToJson(h).dump(-1, ' ', false, Json::error_handler_t::replace);
+  head.pop_back();  // the closing brace: the ports go inside
+  std::string out = "{\"host\":" + head + ",\"ports\":[";
+  for (size_t i = 0; i < h.ports.size(); ++i) {
+    if (i) out += ',';
+    out += PortToJson(h.ports[i]).dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+  return out + "]}}\n";
+}
 
 std::string EncodeSummaryLine(const RunSummary& s) {
   return Line({{"summary",

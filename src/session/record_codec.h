@@ -7,7 +7,8 @@
 //
 // Lines: {"info":{"record_format":1,...}} (ScanInfo and who scanned; the
 // resume file's own header carries its format), {"host":{...}} per
-// host, {"summary":{...}}. Decoding checks every field (ports 1-65535,
+// host (its ports as positional arrays, streamed out one at a time),
+// {"summary":{...}}. Decoding checks every field (ports 1-65535,
 // known states and reasons, bounded text) and names the first it refuses.
 // Thread-safety: pure functions.
 #pragma once
