@@ -96,7 +96,11 @@ lab_start() {  # SCENARIO lab.sh-options...
 }
 lab_stop() { "$lab" down "$current_lab" >/dev/null 2>&1 || true; current_lab=""; }
 syns() { "$lab" syns "$current_lab"; }
-in_scanner() { ip netns exec "$LAB_SCANNER_NS" timeout "$tool_timeout" "$@"; }
+# Every tool runs under GNU time, which appends its peak RSS (KB) to
+# $work/rss; record() keeps the largest of a run's (zmap runs twice).
+in_scanner() {
+  ip netns exec "$LAB_SCANNER_NS" timeout "$tool_timeout" /usr/bin/time -a -o "$work/rss" -f %M "$@"
+}
 
 # --- rows: "scenario key label" in $work/rows; each run adds a line
 # "seconds probes right found total false_open" to $work/SCEN.KEY.runs.
@@ -104,8 +108,10 @@ in_scanner() { ip netns exec "$LAB_SCANNER_NS" timeout "$tool_timeout" "$@"; }
 add_row() { echo "$scen $1 $2" >>"$work/rows"; }  # KEY LABEL...
 
 record() {  # KEY SECONDS PROBES RC "right found total false_open"
-  local key=$1 s=$2 probes=$3 rc=$4 grade=$5
-  echo "$s $probes $grade" >>"$work/$scen.$key.runs"
+  local key=$1 s=$2 probes=$3 rc=$4 grade=$5 rss
+  rss=$(awk '$1 ~ /^[0-9]+$/ && $1 > m { m = $1 } END { print m + 0 }' "$work/rss" 2>/dev/null || echo 0)
+  rm -f "$work/rss"
+  echo "$s $probes $grade $rss" >>"$work/$scen.$key.runs"
   ((rc == 0)) || echo "$key" >>"$work/$scen.failed"
   printf '  %-10s %8.3f s %9d probes  right/found/total/false-open: %s%s\n' \
     "$key" "$s" "$probes" "$grade" "$( ((rc == 0)) || echo "  (exit $rc)")"
@@ -272,8 +278,9 @@ scenario_c() {
 
 print_table() {
   echo
-  printf '%-2s %-44s %8s %8s %13s %13s %5s %7s\n' "" "tool" "median s" "pps" "open found" "states right" "false" "/tj def"
-  local s key label tj_s line failed
+  printf '%-2s %-44s %8s %8s %13s %13s %5s %7s %7s\n' "" "tool" "median s" "pps" "open found" "states right" "false" \
+    "/tj def" "RSS MB"
+  local s key label tj_s line failed rss_mb
   while read -r s key label; do
     line=$(summarize_runs "$work/$s.$key.runs")
     read -r med pps right found total fo <<<"$line"
@@ -284,13 +291,16 @@ print_table() {
       states="$right/$n"
     fi
     failed=""; grep -qx "$key" "$work/$s.failed" 2>/dev/null && failed=" !"
-    printf '%-2s %-44s %8.3f %8d %13s %13s %5d %7.2f%s\n' "$s" "$label" "$med" "$pps" "$found/$total" \
-      "$states" "$fo" "$(awk -v a="$med" -v b="$tj_s" 'BEGIN { print a / b }')" "$failed"
+    # Peak RSS: the largest of the runs (the 7th field of each run's line).
+    rss_mb=$(awk '$7 > m { m = $7 } END { printf "%.1f", m / 1024 }' "$work/$s.$key.runs")
+    printf '%-2s %-44s %8.3f %8d %13s %13s %5d %7.2f %7s%s\n' "$s" "$label" "$med" "$pps" "$found/$total" \
+      "$states" "$fo" "$(awk -v a="$med" -v b="$tj_s" 'BEGIN { print a / b }')" "$rss_mb" "$failed"
   done <"$work/rows"
   echo
   echo "median s: wall time, process start to exit (median of $runs); pps: SYNs the target received / time;"
   echo "open found, states right: worst run; false: most ports or pairs wrongly reported open in a run;"
-  echo "/tj def: this row's time / tojimari default's (>1: tojimari is faster)."
+  echo "/tj def: this row's time / tojimari default's (>1: tojimari is faster); RSS MB: the largest peak"
+  echo "resident memory of the runs (GNU time's %M; for zmap, of either of its two runs)."
   echo "'!': a run exited non-zero or hit the ${tool_timeout}s timeout. Load average at each scenario's start:"
   while IFS='|' read -r s text load; do echo "  $s: $load  ($text)"; done <"$work/scenarios"
 }
