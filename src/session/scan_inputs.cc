@@ -64,9 +64,11 @@ Result<ScanPorts> BuildPorts(const ScanRequest& o, const ServiceTable& services)
   const PortSpec& spec = *o.ports;
   // Messages quote the spec as the user wrote it (or, for a request built
   // by a program, as ranges).
-  const std::string text = !o.ports_text.empty()
-                               ? o.ports_text
-                               : fmt::format("T:{},U:{}", PortRanges(spec.tcp.ToVector()), PortRanges(spec.udp.ToVector()));
+  std::string text = o.ports_text;
+  if (text.empty()) {
+    if (!spec.tcp.empty()) text = "T:" + PortRanges(spec.tcp.ToVector());
+    if (!spec.udp.empty()) text += (text.empty() ? "U:" : ",U:") + PortRanges(spec.udp.ToVector());
+  }
   if (tcp) out.tcp = spec.tcp.ToVector();
   if (udp) out.udp = spec.udp.ToVector();
   if (tcp && out.tcp.empty() && !udp) return MakeError(fmt::format("port spec \"{}\" names no TCP port", text));

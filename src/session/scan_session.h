@@ -32,17 +32,14 @@ class ScanObserver {
   virtual ~ScanObserver() = default;
   // A line for the user: engine fallbacks, privileges dropped, a host that
   // bans us or caps its RSTs.
-  virtual void Notice(std::string_view line) { (void)line; }
+  virtual void Notice(std::string_view /*line*/) {}
   // The scan starts; `counters` stay valid until Done and may be read from
   // any thread (a progress line, a web page's progress bar).
-  virtual void Started(const ScanInfo& info, const ProgressCounters& counters) {
-    (void)info;
-    (void)counters;
-  }
+  virtual void Started(const ScanInfo& /*info*/, const ProgressCounters& /*counters*/) {}
   // One host's complete result, as the writers get it.
-  virtual void Host(const HostResult& h) { (void)h; }
+  virtual void Host(const HostResult& /*h*/) {}
   // The port scan is over (before the writers close their reports).
-  virtual void Done(const RunSummary& s) { (void)s; }
+  virtual void Done(const RunSummary& /*s*/) {}
 };
 
 // Opens the engines for a request; tests give a fake one.

@@ -156,6 +156,11 @@ TEST_F(SessionTest, BadRequestsAreRefusedBeforeTheEngine) {
   r = Request(dir_);
   r.xml_out = r.json_out = "-";
   EXPECT_NE(RunScan(r, env, nullptr).error().message.find("only one report"), std::string::npos);
+  // A request a program built (no text from a user) is quoted as ranges.
+  r = Request(dir_);
+  r.ports = PortSpec{};
+  r.ports->udp.AddRange(161, 162);
+  EXPECT_EQ(RunScan(r, env, nullptr).error().message, "port spec \"U:161-162\" names no TCP port");
   EXPECT_TRUE(engine.scanned.empty());
 }
 

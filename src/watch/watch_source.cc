@@ -98,6 +98,11 @@ ScanRequest RecheckRequest(const ScanRequest& scan, const Recheck& r) {
 Result<WatchSource> MakeWatchSource(const std::string& policy_path, const ScanRequest& scan,
                                     const std::atomic<bool>* stop, WatchSourceInfo* info) {
   *info = {};
+  // Every cycle and re-check scans again: standard input could feed only
+  // the first (and a scan child's stdin carries its request).
+  for (const auto* files : {&scan.target_files, &scan.exclude_files})
+    for (const std::string& f : *files)
+      if (f == "-") return MakeError("-iL - and --exclude-file - read standard input once; a watch scans every cycle: give a file");
   if (!policy_path.empty()) return PolicySource(policy_path, scan, stop, info);
   return PlainSource(scan, stop);
 }

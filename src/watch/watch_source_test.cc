@@ -65,5 +65,20 @@ TEST(WatchRecheck, UdpPortsBringTheUdpScanAndATcpTechniqueBesideIt) {
   EXPECT_FALSE(RecheckRequest(udp, Ports({}, {161})).ScansTcp());
 }
 
+TEST(WatchSource, StandardInputCannotFeedEveryCycle) {
+  std::atomic<bool> stop{false};
+  WatchSourceInfo info;
+  ScanRequest scan;
+  scan.target_files = {"-"};
+  auto src = MakeWatchSource("", scan, &stop, &info);
+  ASSERT_FALSE(src);
+  EXPECT_NE(src.error().message.find("standard input"), std::string::npos);
+  scan.target_files = {"hosts.txt"};
+  scan.exclude_files = {"-"};
+  EXPECT_FALSE(MakeWatchSource("", scan, &stop, &info));
+  scan.exclude_files.clear();
+  EXPECT_TRUE(MakeWatchSource("", scan, &stop, &info));  // a file is read again each cycle
+}
+
 }  // namespace
 }  // namespace tj
